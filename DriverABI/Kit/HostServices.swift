@@ -1,0 +1,53 @@
+// Swift views of the host-services table and of one call's context.
+import SpiderDriverABI
+
+/// The services the host passed to `spider_driver_entry`; valid for the life of the process.
+public struct HostServices: @unchecked Sendable {
+    let table: UnsafePointer<spider_host_services>
+
+    public enum LogLevel: Int32, Sendable { case debug = 0, info, warn, error }
+
+    /// Log through the host's logger, tagged with the driver's name.
+    public func log(_ level: LogLevel, _ message: String) {
+        var text = message
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                table.pointee.log(table.pointee.host_data, level.rawValue, chars.baseAddress, chars.count)
+            }
+        }
+    }
+
+    /// The folder that belongs to this driver and survives restarts.
+    public var dataDirectory: String {
+        String(cString: table.pointee.data_dir)
+    }
+}
+
+/// One in-flight call: ask it whether to stop, and report progress.
+public struct CallContext: @unchecked Sendable {
+    let host: UnsafePointer<spider_host_services>
+    let context: OpaquePointer?
+
+    /// True when the client went away or the call's deadline passed.
+    public var isCancelled: Bool {
+        host.pointee.is_cancelled(host.pointee.host_data, context) != 0
+    }
+
+    /// Milliseconds before the deadline (Int64.max when none).
+    public var deadlineRemainingMs: Int64 {
+        host.pointee.deadline_remaining_ms(host.pointee.host_data, context)
+    }
+
+    /// Throws CANCELLED when the call should stop; call it between slow steps.
+    public func checkCancelled() throws {
+        if isCancelled { throw DriverError(.cancelled, "the call was cancelled or passed its deadline") }
+    }
+
+    public func progress(done: UInt64, total: UInt64, stage: String? = nil) {
+        if let stage {
+            stage.withCString { host.pointee.progress(host.pointee.host_data, context, done, total, $0) }
+        } else {
+            host.pointee.progress(host.pointee.host_data, context, done, total, nil)
+        }
+    }
+}

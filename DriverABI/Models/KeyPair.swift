@@ -1,0 +1,32 @@
+// Key pairs.
+
+public struct KeyPairInfo: Codable, Sendable {
+    public var IId: IID
+    public var Fingerprint: String?
+    public var PublicKey: String?
+    /// Returned once, by `keypair.create`; never stored by the host.
+    public var PrivateKey: String?
+    public var VMUserID: String?
+    public var TagList: [KeyValue]?
+    public var KeyValueList: [KeyValue]?
+    public init(IId: IID, Fingerprint: String? = nil, PublicKey: String? = nil, PrivateKey: String? = nil,
+                VMUserID: String? = nil, TagList: [KeyValue]? = nil, KeyValueList: [KeyValue]? = nil) {
+        self.IId = IId
+        self.Fingerprint = Fingerprint
+        self.PublicKey = PublicKey
+        self.PrivateKey = PrivateKey
+        self.VMUserID = VMUserID
+        self.TagList = TagList
+        self.KeyValueList = KeyValueList
+    }
+}
+
+/// `keypair.create`.
+public struct KeyPairReqInfo: Codable, Sendable {
+    public var IId: IID
+    public var TagList: [KeyValue]?
+    public init(IId: IID, TagList: [KeyValue]? = nil) {
+        self.IId = IId
+        self.TagList = TagList
+    }
+}

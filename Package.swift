@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Drivers export only their entry symbol: everything else stays local to the .so so the
+// host's copy of a Swift module can never interpose on the driver's copy (DESIGN.md).
+let driverExports = Context.packageDirectory + "/DriverABI/driver-exports.map"
+
+let package = Package(
+    name: "Spider",
+    products: [
+        .executable(name: "spiderd", targets: ["spiderd"]),
+        .library(name: "spider-driver-mock", type: .dynamic, targets: ["MockDriver"]),
+        .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // The contract: a C header a driver author reads on its own.
+        .target(name: "SpiderDriverABI", path: "DriverABI/C"),
+        // CB-Spider's JSON shapes as Codable types, shared by the host and Swift drivers.
+        .target(name: "SpiderModels", path: "DriverABI/Models"),
+        // Lets a Swift driver implement the ABI with protocols and Codable types.
+        .target(name: "SpiderDriverKit", dependencies: ["SpiderDriverABI", "SpiderModels"], path: "DriverABI/Kit"),
+
+        .systemLibrary(name: "CLibCrypto", path: "Host/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "SpiderHost",
+            dependencies: [
+                "SpiderDriverABI", "SpiderModels", "CLibCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Host/SpiderHost"),
+        .executableTarget(
+            name: "spiderd",
+            dependencies: ["SpiderHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Host/spiderd"),
+
+        .target(
+            name: "MockDriver",
+            dependencies: ["SpiderDriverKit"],
+            path: "Plugins/Mock/Sources",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
+
+        // HTTP/1.1 over the host's Unix socket, for tests, tools and (later) spctl.
+        .target(name: "SpiderClient", path: "Tools/SpiderClient"),
+
+        .testTarget(
+            name: "SpiderHostTests",
+            dependencies: ["SpiderClient", "SpiderModels"],
+            path: "Tests/SpiderHostTests"),
+    ]
+)
