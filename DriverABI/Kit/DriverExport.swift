@@ -10,6 +10,7 @@
 // Only C types cross the boundary: Swift objects hide behind opaque pointers.
 import Foundation
 import SpiderDriverABI
+import SpiderModels
 
 public enum DriverExport {
     /// The ABI versions this kit speaks.

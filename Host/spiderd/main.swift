@@ -1,1 +1,82 @@
-print("spiderd")
+// spiderd: the Spider host. Serves the multi-cloud REST API on a local Unix socket.
+import ArgumentParser
+import Foundation
+import Logging
+import SpiderHost
+
+struct Spiderd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spiderd",
+        abstract: "Spider host: one REST API for many clouds, served on a local Unix socket.",
+        discussion: """
+            Drivers are loaded on first use from the drivers folders (<folder>/<name>/<version>/driver.json
+            beside the driver's .so). Metadata (drivers, credentials sealed with AES-256-GCM, regions,
+            connection configs, the name↔cloud-ID map) lives in SQLite in the data folder.
+
+            Try it:  curl --unix-socket "$SPIDER_SOCKET" http://localhost/spider/readyz
+            """,
+        version: SpiderApp.version)
+
+    @Option(help: ArgumentHelp("Unix socket to serve on (env SPIDER_SOCKET).", valueName: "path"))
+    var socket: String = ProcessInfo.processInfo.environment["SPIDER_SOCKET"] ?? HostConfig.defaultSocketPath
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for metadata, keys and driver state (env SPIDER_DATA_DIR).", valueName: "path"))
+    var dataDir: String = ProcessInfo.processInfo.environment["SPIDER_DATA_DIR"] ?? HostConfig.defaultDataDir
+
+    @Option(name: .customLong("drivers-dir"), help: ArgumentHelp("Folder of installed drivers; repeat for several (default: <data-dir>/drivers).", valueName: "path"))
+    var driversDirs: [String] = []
+
+    @Option(name: .customLong("max-body"), help: "Largest request body accepted, in bytes; larger ones get 413.")
+    var maxBody: Int = 1 << 20
+
+    @Option(name: .customLong("call-timeout"), help: "Seconds a driver call may take before the client gets 504.")
+    var callTimeout: Double = 60
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds a client may take to send one request (else 408).")
+    var requestTimeout: Double = 30
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle keep-alive connection is closed.")
+    var idleTimeout: Double = 120
+
+    @Option(name: .customLong("worker-threads"), help: "Threads for blocking work (driver calls, database writes).")
+    var workerThreads: Int = 64
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0 else {
+            throw ValidationError("limits and timeouts must be positive")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "spiderd")
+        let dataDir = (dataDir as NSString).standardizingPath
+        var config = HostConfig(socketPath: socket, dataDir: dataDir,
+                                driverRoots: driversDirs.isEmpty ? [dataDir + "/drivers"] : driversDirs)
+        config.maxBodyBytes = maxBody
+        config.callTimeout = callTimeout
+        config.requestTimeout = requestTimeout
+        config.idleTimeout = idleTimeout
+        config.workerThreads = workerThreads
+        do {
+            let app = try SpiderApp(config: config, logger: logger)
+            let server = SpiderServer(app: app)
+            try server.start()
+            try server.runUntilSignalled()
+        } catch {
+            FileHandle.standardError.write(Data("spiderd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+Spiderd.main()

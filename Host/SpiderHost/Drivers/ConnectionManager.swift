@@ -1,0 +1,138 @@
+// Opens a driver connection the first time a connection config is used and reuses it after
+// that (CB-Spider reconnects on every call). A connection closes once its last call returns.
+import Foundation
+import Logging
+import SpiderModels
+import Synchronization
+
+final class OpenConnection: Sendable {
+    let name: String
+    let driver: LoadedDriver
+    private let handle: SendableHandle
+    private let usage = Mutex<(inFlight: Int, closing: Bool)>((0, false))
+
+    struct SendableHandle: @unchecked Sendable { let pointer: OpaquePointer }
+
+    init(name: String, driver: LoadedDriver, handle: OpaquePointer) {
+        self.name = name
+        self.driver = driver
+        self.handle = SendableHandle(pointer: handle)
+    }
+
+    var capabilities: DriverCapabilities { driver.installed.manifest.capabilities }
+
+    /// Runs one operation; the handle stays open at least until it returns.
+    func call(_ operation: String, _ request: [UInt8], state: CallState) -> DriverOutcome {
+        let admitted = usage.withLock { u -> Bool in
+            if u.closing { return false }
+            u.inFlight += 1
+            return true
+        }
+        guard admitted else {
+            return .failure(DriverFailure(status: 10, message: "connection '\(name)' was closed", retryAfterMs: 0))
+        }
+        defer { release() }
+        return driver.call(handle.pointer, operation: operation, request: request, state: state)
+    }
+
+    /// Stops new calls; disconnects now or when the last call in flight returns.
+    func close() {
+        let idle = usage.withLock { u -> Bool in
+            u.closing = true
+            return u.inFlight == 0
+        }
+        if idle { disconnectOnce() }
+    }
+
+    private func release() {
+        let last = usage.withLock { u -> Bool in
+            u.inFlight -= 1
+            return u.closing && u.inFlight == 0
+        }
+        if last { disconnectOnce() }
+    }
+
+    private let disconnected = Atomic<Bool>(false)
+    private func disconnectOnce() {
+        if !disconnected.exchange(true, ordering: .acquiringAndReleasing) { driver.disconnect(handle.pointer) }
+    }
+}
+
+final class ConnectionManager: Sendable {
+    private let store: MetadataStore
+    private let catalog: DriverCatalog
+    private let loader: DriverLoader
+    private let logger: Logger
+    private let open = Mutex<[String: OpenConnection]>([:])
+    private let opening = Mutex<Void>(())
+
+    init(store: MetadataStore, catalog: DriverCatalog, loader: DriverLoader, logger: Logger) {
+        self.store = store
+        self.catalog = catalog
+        self.loader = loader
+        self.logger = logger
+    }
+
+    /// The open connection for a config, opening it (and loading its driver) on first use.
+    func connection(_ name: String) throws -> OpenConnection {
+        if let hit = open.withLock({ $0[name] }) { return hit }
+        return try opening.withLock { _ in
+            if let hit = open.withLock({ $0[name] }) { return hit }
+            let made = try connect(name)
+            open.withLock { $0[name] = made }
+            return made
+        }
+    }
+
+    /// The driver a config resolves to, without opening a connection.
+    func installedDriver(forConnection name: String) throws -> InstalledDriver {
+        if let hit = open.withLock({ $0[name] }) { return hit.driver.installed }
+        let config = try record(name)
+        return try resolveDriver(config)
+    }
+
+    /// Closes a config's connection (after its calls finish); the next use reopens it.
+    func close(_ name: String) {
+        open.withLock { $0.removeValue(forKey: name) }?.close()
+    }
+
+    private func record(_ name: String) throws -> ConnectionRecord {
+        guard let config = store.connection(name) else {
+            throw HostError.notFound("connection config '\(name)' does not exist")
+        }
+        return config
+    }
+
+    private func resolveDriver(_ config: ConnectionRecord) throws -> InstalledDriver {
+        guard let driverRecord = store.driver(config.driver) else {
+            throw HostError.notFound("driver '\(config.driver)' of connection '\(config.name)' is not registered")
+        }
+        guard let installed = catalog.newest(named: driverRecord.driverID) else {
+            throw HostError.unavailable("driver '\(driverRecord.name)' needs the installed driver '\(driverRecord.driverID)', which is not in \(catalog.roots.joined(separator: ", "))")
+        }
+        return installed
+    }
+
+    private func connect(_ name: String) throws -> OpenConnection {
+        let config = try record(name)
+        guard let credential = store.credential(config.credential) else {
+            throw HostError.notFound("credential '\(config.credential)' of connection '\(name)' does not exist")
+        }
+        guard let region = store.region(config.region) else {
+            throw HostError.notFound("region '\(config.region)' of connection '\(name)' does not exist")
+        }
+        let driver = try loader.load(try resolveDriver(config))
+        var regionKVs = region.keyValues
+        if !regionKVs.contains(where: { $0.key == "Zone" }), let zone = region.zones.first {
+            regionKVs.append((key: "Zone", value: zone))
+        }
+        switch driver.connect(name: name, credentials: credential.keyValues, region: regionKVs) {
+        case .success(let handle):
+            logger.info("opened connection '\(name)' with driver \(driver.label)")
+            return OpenConnection(name: name, driver: driver, handle: handle)
+        case .failure(let failure):
+            let error = failure.hostError(driver: driver.label, operation: "connect")
+            throw HostError(status: error.status, message: "connection '\(name)': driver \(driver.label) refused to connect: \(error.message)")
+        }
+    }
+}

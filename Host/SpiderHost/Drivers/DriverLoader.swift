@@ -1,0 +1,105 @@
+// Loads driver libraries with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) and negotiates the ABI.
+// A library is never unloaded (unloading a Swift .so crashes the runtime); a new version loads
+// side by side from its own folder. Every failure names the file and the reason.
+import Foundation
+import Logging
+import SpiderDriverABI
+import Synchronization
+
+final class DriverLoader: Sendable {
+    static let hostABIRange: ClosedRange<UInt32> = 1...UInt32(SPIDER_ABI_VERSION)
+
+    /// The Swift toolchain that built this host; Swift drivers must match it (no ABI stability on Linux).
+    static let swiftToolchain: String = {
+        #if compiler(>=6.4)
+        "6.4 or newer"
+        #elseif compiler(>=6.3.2)
+        "6.3.2"
+        #elseif compiler(>=6.3.1)
+        "6.3.1"
+        #elseif compiler(>=6.3)
+        "6.3"
+        #else
+        "older than 6.3"
+        #endif
+    }()
+
+    private let dataRoot: String
+    private let logger: Logger
+    private let loaded = Mutex<[String: LoadedDriver]>([:])
+
+    init(dataRoot: String, logger: Logger) {
+        self.dataRoot = dataRoot
+        self.logger = logger
+    }
+
+    /// Drivers loaded so far, by library path.
+    var loadedDrivers: [LoadedDriver] { loaded.withLock { Array($0.values) } }
+
+    func load(_ driver: InstalledDriver) throws -> LoadedDriver {
+        try loaded.withLock { cache in
+            if let hit = cache[driver.libraryPath] { return hit }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = try open(driver)
+            cache[driver.libraryPath] = result
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            logger.info("loaded driver \(driver.label) (ABI \(result.abiVersion)) from \(driver.libraryPath) in \(String(format: "%.2f", ms)) ms")
+            return result
+        }
+    }
+
+    private func open(_ driver: InstalledDriver) throws -> LoadedDriver {
+        let m = driver.manifest, path = driver.libraryPath
+        func refuse(_ reason: String) -> HostError {
+            .unavailable("driver \(driver.label) (\(path)) cannot be used: \(reason)")
+        }
+        guard Self.hostABIRange.contains(m.abi_version) else {
+            throw refuse("its manifest declares ABI version \(m.abi_version); this host speaks \(Self.hostABIRange.lowerBound)–\(Self.hostABIRange.upperBound)")
+        }
+        if m.language == "swift" {
+            guard let built = m.swift_toolchain else {
+                throw refuse("a Swift driver's manifest must name its swift_toolchain")
+            }
+            guard built == Self.swiftToolchain else {
+                throw refuse("built with Swift \(built) but this host was built with Swift \(Self.swiftToolchain); Swift has no stable ABI on Linux, rebuild the driver with the host's toolchain")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw refuse("the library file is missing") }
+
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw refuse("dlopen failed: \(String(cString: dlerror()))")
+        }
+        guard let symbol = dlsym(handle, SPIDER_DRIVER_ENTRY_SYMBOL) else {
+            throw refuse("it does not export \(SPIDER_DRIVER_ENTRY_SYMBOL), so it is not a Spider driver")
+        }
+        let entry = unsafeBitCast(symbol, to: spider_driver_entry_fn.self)
+
+        let dataDir = "\(dataRoot)/\(m.name)"
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let services = HostServicesBridge.makeTable(context: DriverHostContext(driverLabel: driver.label, logger: logger),
+                                                    dataDir: dataDir)
+        var chosen: UInt32 = 0
+        var table: UnsafePointer<spider_driver_table>? = nil
+        let status = entry(services, Self.hostABIRange.lowerBound, Self.hostABIRange.upperBound, &chosen, &table)
+        guard status == spider_status(SPIDER_OK), let table else {
+            throw refuse("ABI negotiation failed (host offers \(Self.hostABIRange.lowerBound)–\(Self.hostABIRange.upperBound), driver answered status \(status))")
+        }
+        guard Self.hostABIRange.contains(chosen), table.pointee.abi_version == chosen else {
+            throw refuse("the driver chose ABI version \(chosen), outside what the host offered")
+        }
+        guard table.pointee.struct_size >= UInt32(MemoryLayout<spider_driver_table>.size) else {
+            throw refuse("its driver table is \(table.pointee.struct_size) bytes, smaller than ABI \(chosen) requires")
+        }
+        let t = table.pointee
+        guard t.connect != nil, t.disconnect != nil, t.call != nil, t.release != nil else {
+            throw refuse("its driver table leaves a required function (connect, disconnect, call or release) NULL")
+        }
+        let name = table.pointee.name.map { String(cString: $0) } ?? ""
+        let version = table.pointee.version.map { String(cString: $0) } ?? ""
+        guard name == m.name, version == m.version else {
+            throw refuse("the library says it is \(name) \(version) but its manifest says \(m.name) \(m.version)")
+        }
+        return LoadedDriver(installed: driver, abiVersion: chosen, table: table)
+    }
+}

@@ -1,0 +1,138 @@
+// A driver library that is loaded and has answered ABI negotiation: a thin, safe wrapper over
+// its C table. Buffers the driver returns are copied and handed straight back to `release`.
+import Foundation
+import SpiderDriverABI
+
+/// The outcome of one driver call, in Swift terms.
+enum DriverOutcome: Sendable {
+    case ok(Data)
+    case failure(DriverFailure)
+}
+
+struct DriverFailure: Error, Sendable {
+    var status: spider_status
+    var message: String
+    var cloudError: String?
+    var retryAfterMs: UInt32
+
+    var statusName: String {
+        switch Int(status) {
+        case Int(SPIDER_NOT_FOUND): "NOT_FOUND"
+        case Int(SPIDER_ALREADY_EXISTS): "ALREADY_EXISTS"
+        case Int(SPIDER_INVALID_ARGUMENT): "INVALID_ARGUMENT"
+        case Int(SPIDER_UNSUPPORTED): "UNSUPPORTED"
+        case Int(SPIDER_UNAUTHENTICATED): "UNAUTHENTICATED"
+        case Int(SPIDER_PERMISSION_DENIED): "PERMISSION_DENIED"
+        case Int(SPIDER_CONFLICT): "CONFLICT"
+        case Int(SPIDER_RETRYABLE): "RETRYABLE"
+        case Int(SPIDER_CANCELLED): "CANCELLED"
+        case Int(SPIDER_INTERNAL): "INTERNAL"
+        default: "status \(status)"
+        }
+    }
+
+    /// The HTTP answer for this failure (see the table in spider_driver.h).
+    func hostError(driver: String, operation: String) -> HostError {
+        let detail = cloudError.map { "\(message) (cloud: \($0))" } ?? message
+        let text = "\(detail)"
+        switch Int(status) {
+        case Int(SPIDER_NOT_FOUND): return .notFound(text)
+        case Int(SPIDER_ALREADY_EXISTS), Int(SPIDER_CONFLICT): return .conflict(text)
+        case Int(SPIDER_INVALID_ARGUMENT): return .badRequest(text)
+        case Int(SPIDER_UNSUPPORTED): return .notImplemented(text)
+        case Int(SPIDER_UNAUTHENTICATED): return HostError(status: 401, message: text)
+        case Int(SPIDER_PERMISSION_DENIED): return HostError(status: 403, message: text)
+        case Int(SPIDER_RETRYABLE):
+            return HostError(status: 503, message: text, retryAfterSeconds: max(1, Int((retryAfterMs + 999) / 1000)))
+        case Int(SPIDER_CANCELLED): return .timeout("\(operation) on driver \(driver) was cancelled: \(text)")
+        default: return .badGateway("driver \(driver) failed \(operation) (\(statusName)): \(text)")
+        }
+    }
+}
+
+final class LoadedDriver: @unchecked Sendable {  // the table is immutable and thread-safe per the ABI
+    let installed: InstalledDriver
+    let abiVersion: UInt32
+    private let table: UnsafePointer<spider_driver_table>
+
+    init(installed: InstalledDriver, abiVersion: UInt32, table: UnsafePointer<spider_driver_table>) {
+        self.installed = installed
+        self.abiVersion = abiVersion
+        self.table = table
+    }
+
+    var label: String { installed.label }
+
+    func connect(name: String, credentials: [(key: String, value: String)], region: [(key: String, value: String)])
+        -> Result<OpaquePointer, DriverFailure>
+    {
+        withKeyValues(credentials) { creds in
+            withKeyValues(region) { regionKVs in
+                name.withCString { cName in
+                    var info = spider_connection_info(
+                        struct_size: UInt32(MemoryLayout<spider_connection_info>.size), reserved: 0,
+                        connection_name: cName, credentials: creds.baseAddress, credential_count: creds.count,
+                        region: regionKVs.baseAddress, region_count: regionKVs.count)
+                    var handle: OpaquePointer? = nil
+                    var result = Self.emptyResult()
+                    table.pointee.connect(table.pointee.driver_data, &info, &handle, &result)
+                    let outcome = take(&result)
+                    if case .failure(let f) = outcome { return .failure(f) }
+                    guard let handle else {
+                        return .failure(DriverFailure(status: spider_status(SPIDER_INTERNAL),
+                                                      message: "connect returned OK without a handle", retryAfterMs: 0))
+                    }
+                    return .success(handle)
+                }
+            }
+        }
+    }
+
+    func disconnect(_ handle: OpaquePointer) {
+        table.pointee.disconnect(handle)
+    }
+
+    func call(_ handle: OpaquePointer, operation: String, request: [UInt8], state: CallState) -> DriverOutcome {
+        var result = Self.emptyResult()
+        let ctx = Unmanaged.passRetained(state)
+        defer { ctx.release() }
+        request.withUnsafeBufferPointer { body in
+            body.withMemoryRebound(to: CChar.self) { chars in
+                table.pointee.call(handle, OpaquePointer(ctx.toOpaque()), operation, chars.baseAddress, chars.count, &result)
+            }
+        }
+        return take(&result)
+    }
+
+    private static func emptyResult() -> spider_result {
+        var r = spider_result()
+        r.struct_size = UInt32(MemoryLayout<spider_result>.size)
+        r.status = spider_status(SPIDER_INTERNAL)
+        return r
+    }
+
+    /// Copies a result out of driver memory and gives the buffers back to the driver.
+    private func take(_ result: inout spider_result) -> DriverOutcome {
+        defer { table.pointee.release(table.pointee.driver_data, &result) }
+        func text(_ p: UnsafeMutablePointer<CChar>?, _ n: Int) -> String? {
+            p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) }
+        }
+        if result.status == spider_status(SPIDER_OK) {
+            let data = result.json.map { Data(bytes: $0, count: result.json_len) } ?? Data("{}".utf8)
+            return .ok(data)
+        }
+        return .failure(DriverFailure(
+            status: result.status,
+            message: text(result.message, result.message_len) ?? "driver gave no message",
+            cloudError: text(result.cloud_error, result.cloud_error_len),
+            retryAfterMs: result.retry_after_ms))
+    }
+}
+
+/// Lends a list of key/values to C as a `spider_kv` array for the duration of `body`.
+private func withKeyValues<R>(_ pairs: [(key: String, value: String)], _ body: (UnsafeBufferPointer<spider_kv>) -> R) -> R {
+    let strings = pairs.map { (strdup($0.key), strdup($0.value)) }
+    defer { strings.forEach { free($0.0); free($0.1) } }
+    let kvs = strings.map { spider_kv(key: $0.0, value: $0.1) }
+    return kvs.withUnsafeBufferPointer(body)
+}

@@ -1,0 +1,40 @@
+// Where the host keeps its socket and data, and the limits that protect it.
+import Foundation
+
+public struct HostConfig: Sendable {
+    public var socketPath: String
+    public var dataDir: String
+    /// Folders holding installed drivers as `<name>/<version>/driver.json`.
+    public var driverRoots: [String]
+    public var maxBodyBytes = 1 << 20
+    /// Seconds a driver call may take before the client gets a 504.
+    public var callTimeout: Double = 60
+    /// Seconds a client may take to send one whole request.
+    public var requestTimeout: Double = 30
+    /// Seconds an idle keep-alive connection stays open.
+    public var idleTimeout: Double = 120
+    /// Threads that run blocking work (driver calls, database writes).
+    public var workerThreads = 64
+
+    public init(socketPath: String, dataDir: String, driverRoots: [String]) {
+        self.socketPath = socketPath
+        self.dataDir = dataDir
+        self.driverRoots = driverRoots
+    }
+
+    /// `$XDG_RUNTIME_DIR/spider/spider.sock`, or `/run/spider/spider.sock` as root.
+    public static var defaultSocketPath: String {
+        let env = ProcessInfo.processInfo.environment
+        if getuid() == 0 { return "/run/spider/spider.sock" }
+        if let runtime = env["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/spider/spider.sock" }
+        return "/tmp/spider-\(getuid())/spider.sock"
+    }
+
+    /// `$XDG_DATA_HOME/spider` (or `~/.local/share/spider`), or `/var/lib/spider` as root.
+    public static var defaultDataDir: String {
+        let env = ProcessInfo.processInfo.environment
+        if getuid() == 0 { return "/var/lib/spider" }
+        if let data = env["XDG_DATA_HOME"], !data.isEmpty { return data + "/spider" }
+        return NSHomeDirectory() + "/.local/share/spider"
+    }
+}

@@ -1,0 +1,200 @@
+// Drivers, credentials, regions and connection configs: the metadata a connection is made of.
+import Foundation
+import SpiderModels
+
+enum AdminRoutes {
+    static func add(to r: inout Router) {
+        // Drivers
+        r.add(.POST, "/spider/driver") { app, req in try .json(registerDriver(app, req)) }
+        r.add(.GET, "/spider/driver") { app, req in
+            struct List: Encodable { var driver: [CloudDriverInfo] }
+            let provider = req.query["provider"]?.uppercased()
+            let all = app.store.snapshot.drivers.values.filter { provider == nil || $0.provider == provider }
+            return try .json(List(driver: all.sorted { $0.name < $1.name }.map(info)))
+        }
+        r.add(.GET, "/spider/driver/capability") { app, req in try .json(capabilities(app, req)) }
+        r.add(.GET, "/spider/driver/{DriverName}") { app, req in
+            let name = req.parameter("DriverName")
+            guard let d = app.store.driver(name) else { throw HostError.notFound("driver '\(name)' is not registered") }
+            return try .json(info(d))
+        }
+        r.add(.DELETE, "/spider/driver/{DriverName}") { app, req in
+            try app.store.remove(.driver, req.parameter("DriverName")) { s in
+                s.connections.values.first { $0.driver == req.parameter("DriverName") }.map { "connection config '\($0.name)'" }
+            }
+            return .ok
+        }
+
+        // Credentials: values are sealed at rest and never returned.
+        r.add(.POST, "/spider/credential") { app, req in
+            let c = try req.decode(CredentialInfo.self, what: "credential")
+            try validateName(c.CredentialName, field: "CredentialName")
+            try validateProvider(c.ProviderName)
+            try app.store.addCredential(CredentialRecord(name: c.CredentialName, provider: c.ProviderName.uppercased(),
+                                                         keyValues: c.KeyValueInfoList.map { ($0.Key, $0.Value) }))
+            return try .json(masked(app.store.credential(c.CredentialName)!))
+        }
+        r.add(.GET, "/spider/credential") { app, req in
+            struct List: Encodable { var credential: [CredentialInfo] }
+            let provider = req.query["provider"]?.uppercased()
+            let all = app.store.snapshot.credentials.values.filter { provider == nil || $0.provider == provider }
+            return try .json(List(credential: all.sorted { $0.name < $1.name }.map(masked)))
+        }
+        r.add(.GET, "/spider/credential/{CredentialName}") { app, req in
+            let name = req.parameter("CredentialName")
+            guard let c = app.store.credential(name) else { throw HostError.notFound("credential '\(name)' does not exist") }
+            return try .json(masked(c))
+        }
+        r.add(.DELETE, "/spider/credential/{CredentialName}") { app, req in
+            let name = req.parameter("CredentialName")
+            try app.store.remove(.credential, name) { s in
+                s.connections.values.first { $0.credential == name }.map { "connection config '\($0.name)'" }
+            }
+            return .ok
+        }
+
+        // Regions
+        r.add(.POST, "/spider/region") { app, req in
+            let g = try req.decode(RegionInfoREST.self, what: "region")
+            try validateName(g.RegionName, field: "RegionName")
+            try validateProvider(g.ProviderName)
+            let zones = g.AvailableZoneList ?? g.KeyValueInfoList.filter { $0.Key == "Zone" }.map(\.Value)
+            try app.store.addRegion(RegionRecord(name: g.RegionName, provider: g.ProviderName.uppercased(),
+                                                 keyValues: g.KeyValueInfoList.map { ($0.Key, $0.Value) }, zones: zones))
+            return try .json(info(app.store.region(g.RegionName)!))
+        }
+        r.add(.GET, "/spider/region") { app, req in
+            struct List: Encodable { var region: [RegionInfoREST] }
+            let provider = req.query["provider"]?.uppercased()
+            let all = app.store.snapshot.regions.values.filter { provider == nil || $0.provider == provider }
+            return try .json(List(region: all.sorted { $0.name < $1.name }.map(info)))
+        }
+        r.add(.GET, "/spider/region/{RegionName}") { app, req in
+            let name = req.parameter("RegionName")
+            guard let g = app.store.region(name) else { throw HostError.notFound("region '\(name)' does not exist") }
+            return try .json(info(g))
+        }
+        r.add(.DELETE, "/spider/region/{RegionName}") { app, req in
+            let name = req.parameter("RegionName")
+            try app.store.remove(.region, name) { s in
+                s.connections.values.first { $0.region == name }.map { "connection config '\($0.name)'" }
+            }
+            return .ok
+        }
+
+        // Connection configs
+        r.add(.POST, "/spider/connectionconfig") { app, req in
+            let c = try req.decode(ConnectionConfigInfo.self, what: "connection config")
+            try app.store.addConnection(try validate(app, c))
+            return try .json(info(app.store.connection(c.ConfigName)!))
+        }
+        r.add(.GET, "/spider/connectionconfig") { app, _ in
+            struct List: Encodable { var connectionconfig: [ConnectionConfigInfo] }
+            return try .json(List(connectionconfig: app.store.snapshot.connections.values.sorted { $0.name < $1.name }.map(info)))
+        }
+        r.add(.GET, "/spider/connectionconfig/{ConfigName}") { app, req in
+            let name = req.parameter("ConfigName")
+            guard let c = app.store.connection(name) else { throw HostError.notFound("connection config '\(name)' does not exist") }
+            return try .json(info(c))
+        }
+        r.add(.DELETE, "/spider/connectionconfig/{ConfigName}") { app, req in
+            let name = req.parameter("ConfigName")
+            let force = req.flag("force")
+            try app.store.remove(.connection, name) { _ in
+                let mapped = app.iids.count(connection: name)
+                return mapped > 0 && !force ? "\(mapped) mapped resource(s); delete them first or use ?force=true" : nil
+            }
+            if force { try app.iids.removeAll(connection: name) }
+            app.connections.close(name)
+            return .ok
+        }
+    }
+
+    // MARK: helpers
+
+    private static func registerDriver(_ app: SpiderApp, _ req: APIRequest) throws -> CloudDriverInfo {
+        let d = try req.decode(CloudDriverInfo.self, what: "driver")
+        try validateName(d.DriverName, field: "DriverName")
+        try validateProvider(d.ProviderName)
+        let provider = d.ProviderName.uppercased()
+        let (installed, problems) = app.catalog.scan()
+        let candidates = installed.filter { $0.manifest.provider.uppercased() == provider }
+        guard !candidates.isEmpty else {
+            let have = Set(installed.map { $0.manifest.provider }).sorted().joined(separator: ", ")
+            let skipped = problems.isEmpty ? "" : "; skipped: " + problems.joined(separator: "; ")
+            throw HostError.notFound("no installed driver for provider '\(provider)' (installed providers: \(have.isEmpty ? "none" : have))\(skipped)")
+        }
+        let file = d.DriverLibFileName ?? ""
+        let exact = candidates.filter { $0.manifest.library == file || $0.manifest.name == file }
+        let pool = exact.isEmpty ? candidates : exact
+        let names = Set(pool.map { $0.manifest.name })
+        guard names.count == 1, let chosen = pool.max(by: { Version($0.manifest.version) < Version($1.manifest.version) }) else {
+            throw HostError.badRequest("provider '\(provider)' has several drivers (\(names.sorted().joined(separator: ", "))); name one in DriverLibFileName")
+        }
+        let record = DriverRecord(name: d.DriverName, provider: provider,
+                                  libFile: file.isEmpty ? chosen.manifest.library : file, driverID: chosen.manifest.name)
+        try app.store.addDriver(record)
+        return info(record)
+    }
+
+    private static func capabilities(_ app: SpiderApp, _ req: APIRequest) throws -> DriverCapabilities {
+        if let name = req.query["DriverName"] {
+            guard let d = app.store.driver(name) else { throw HostError.notFound("driver '\(name)' is not registered") }
+            guard let installed = app.catalog.newest(named: d.driverID) else {
+                throw HostError.unavailable("driver '\(name)' needs the installed driver '\(d.driverID)', which is missing")
+            }
+            return installed.manifest.capabilities
+        }
+        return try app.connections.installedDriver(forConnection: try req.connectionName()).manifest.capabilities
+    }
+
+    private static func validate(_ app: SpiderApp, _ c: ConnectionConfigInfo) throws -> ConnectionRecord {
+        try validateName(c.ConfigName, field: "ConfigName")
+        try validateProvider(c.ProviderName)
+        let provider = c.ProviderName.uppercased()
+        guard let driver = app.store.driver(c.DriverName) else { throw HostError.notFound("driver '\(c.DriverName)' is not registered") }
+        guard let credential = app.store.credential(c.CredentialName) else {
+            throw HostError.notFound("credential '\(c.CredentialName)' does not exist")
+        }
+        guard let region = app.store.region(c.RegionName) else { throw HostError.notFound("region '\(c.RegionName)' does not exist") }
+        for (what, other) in [("driver", driver.provider), ("credential", credential.provider), ("region", region.provider)]
+        where other != provider {
+            throw HostError.badRequest("ProviderName is \(provider) but the \(what) is for \(other)")
+        }
+        if let manifest = app.catalog.newest(named: driver.driverID)?.manifest {
+            for key in manifest.credential_keys where !credential.keyValues.contains(where: { $0.key == key }) {
+                throw HostError.badRequest("credential '\(credential.name)' lacks the key '\(key)' that driver \(manifest.name) needs (needs: \(manifest.credential_keys.joined(separator: ", ")))")
+            }
+            for key in manifest.region_keys where !region.keyValues.contains(where: { $0.key == key }) {
+                throw HostError.badRequest("region '\(region.name)' lacks the key '\(key)' that driver \(manifest.name) needs (needs: \(manifest.region_keys.joined(separator: ", ")))")
+            }
+        }
+        return ConnectionRecord(name: c.ConfigName, provider: provider, driver: c.DriverName,
+                                credential: c.CredentialName, region: c.RegionName)
+    }
+
+    private static func validateProvider(_ p: String) throws {
+        guard !p.isEmpty, p.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw HostError.badRequest("ProviderName '\(p)' must be a non-empty word such as MOCK or AWS")
+        }
+    }
+
+    private static func info(_ d: DriverRecord) -> CloudDriverInfo {
+        CloudDriverInfo(DriverName: d.name, ProviderName: d.provider, DriverLibFileName: d.libFile)
+    }
+
+    private static func masked(_ c: CredentialRecord) -> CredentialInfo {
+        CredentialInfo(CredentialName: c.name, ProviderName: c.provider,
+                       KeyValueInfoList: c.keyValues.map { KeyValue(Key: $0.key, Value: "********") })
+    }
+
+    private static func info(_ g: RegionRecord) -> RegionInfoREST {
+        RegionInfoREST(RegionName: g.name, ProviderName: g.provider,
+                       KeyValueInfoList: g.keyValues.map { KeyValue(Key: $0.key, Value: $0.value) }, AvailableZoneList: g.zones)
+    }
+
+    private static func info(_ c: ConnectionRecord) -> ConnectionConfigInfo {
+        ConnectionConfigInfo(ConfigName: c.name, ProviderName: c.provider, DriverName: c.driver,
+                             CredentialName: c.credential, RegionName: c.region)
+    }
+}

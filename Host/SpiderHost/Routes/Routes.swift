@@ -1,0 +1,14 @@
+// The whole REST surface under /spider, CB-Spider-compatible in paths and field names.
+enum Routes {
+    static func build() -> Router {
+        var r = Router()
+        HealthRoutes.add(to: &r)
+        AdminRoutes.add(to: &r)
+        CatalogRoutes.add(to: &r)
+        NetworkRoutes.add(to: &r)
+        SecurityGroupRoutes.add(to: &r)
+        KeyPairRoutes.add(to: &r)
+        VMRoutes.add(to: &r)
+        return r
+    }
+}

@@ -1,0 +1,86 @@
+// VMs: start, list, get, status, control (suspend/resume/reboot) and terminate.
+import SpiderModels
+
+enum VMRoutes {
+    static func add(to r: inout Router) {
+        r.add(.POST, "/spider/vm") { app, req in
+            let info = try req.decode(ConnectionRequest<VMCreateInfo>.self, what: "VM start request").ReqInfo
+            try validateName(info.Name, field: "ReqInfo.Name")
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let imageType = info.ImageType?.isEmpty == false ? info.ImageType! : "PublicImage"
+            guard imageType == "PublicImage" else {
+                throw HostError.notImplemented("ImageType '\(imageType)' is not supported yet; use PublicImage")
+            }
+            guard !info.ImageName.isEmpty else { throw HostError.badRequest("ReqInfo.ImageName is required") }
+            guard !info.VMSpecName.isEmpty else { throw HostError.badRequest("ReqInfo.VMSpecName is required") }
+            guard !info.SecurityGroupNames.isEmpty else { throw HostError.badRequest("ReqInfo.SecurityGroupNames needs at least one security group") }
+            let request = VMReqInfo(
+                IId: IID(NameId: info.Name), ImageType: imageType,
+                ImageIID: IID(NameId: info.ImageName, SystemId: info.ImageName),
+                VpcIID: try gw.iid(.vpc, info.VPCName),
+                SubnetIID: try gw.iid(.subnet, info.SubnetName, owner: info.VPCName),
+                SecurityGroupIIDs: try info.SecurityGroupNames.map { try gw.iid(.securitygroup, $0) },
+                VMSpecName: info.VMSpecName, KeyPairIID: try gw.iid(.keypair, info.KeyPairName),
+                RootDiskType: info.RootDiskType, RootDiskSize: info.RootDiskSize, DataDiskIIDs: nil,
+                VMUserId: info.VMUserId, VMUserPasswd: info.VMUserPasswd, TagList: info.TagList)
+            if let disks = info.DataDiskNames, !disks.isEmpty {
+                throw HostError.notImplemented("DataDiskNames needs disk support, which this host does not have yet")
+            }
+            let vm = try gw.create(gw.key(.vm, info.Name), { try gw.run("vm.start", request, as: VMInfo.self) },
+                                   systemID: { $0.IId.SystemId })
+            return try .json(present(vm, gw))
+        }
+        r.add(.GET, "/spider/vm") { app, req in
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let all = try gw.run("vm.list", EmptyResult(), as: VMList.self)
+            return try .json(VMList(all.vm.filter { gw.isMapped($0.IId, .vm) }.map { present($0, gw) }))
+        }
+        r.add(.GET, "/spider/vm/{Name}") { app, req in
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let iid = try gw.iid(.vm, req.parameter("Name"))
+            return try .json(present(try gw.run("vm.get", IIDRequest(IId: iid), as: VMInfo.self), gw))
+        }
+        r.add(.DELETE, "/spider/vm/{Name}") { app, req in
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            var status = VMStatusResult(Status: .Terminated)
+            try gw.delete(.vm, req.parameter("Name"), force: req.flag("force")) { iid in
+                status = try gw.run("vm.terminate", IIDRequest(IId: iid), as: VMStatusResult.self)
+            }
+            return try .json(status)
+        }
+        r.add(.GET, "/spider/vmstatus") { app, req in
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let all = try gw.run("vm.status.list", EmptyResult(), as: VMStatusList.self)
+            return try .json(VMStatusList(all.vmstatus.filter { gw.isMapped($0.IId, .vm) }.map {
+                VMStatusInfo(IId: gw.userIID($0.IId, .vm), VmStatus: $0.VmStatus)
+            }))
+        }
+        r.add(.GET, "/spider/vmstatus/{Name}") { app, req in
+            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let iid = try gw.iid(.vm, req.parameter("Name"))
+            return try .json(gw.run("vm.status", IIDRequest(IId: iid), as: VMStatusResult.self))
+        }
+        // CB-Spider has used both PUT and GET for control; accept both.
+        for method in [HTTPMethodName.PUT, .GET] {
+            r.add(method.nio, "/spider/controlvm/{Name}") { app, req in
+                let action = req.query["action"]?.lowercased() ?? ""
+                guard ["suspend", "resume", "reboot"].contains(action) else {
+                    throw HostError.badRequest("action must be suspend, resume or reboot (got '\(action)')")
+                }
+                let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+                let iid = try gw.iid(.vm, req.parameter("Name"))
+                return try .json(gw.run("vm.\(action)", IIDRequest(IId: iid), as: VMStatusResult.self))
+            }
+        }
+    }
+
+    static func present(_ vm: VMInfo, _ gw: DriverGateway) -> VMInfo {
+        var out = vm
+        out.IId = gw.userIID(vm.IId, .vm)
+        out.VpcIID = gw.userIID(vm.VpcIID, .vpc)
+        out.SubnetIID = gw.userIID(vm.SubnetIID, .subnet)
+        out.SecurityGroupIIds = vm.SecurityGroupIIds.map { gw.userIID($0, .securitygroup) }
+        out.KeyPairIId = gw.userIID(vm.KeyPairIId, .keypair)
+        return out
+    }
+}

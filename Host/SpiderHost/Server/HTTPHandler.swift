@@ -1,0 +1,181 @@
+// Reads one HTTP request at a time from a connection (NIO's pipelining helper queues the next),
+// enforces the body limit and the request timeout, routes it, and writes the JSON answer.
+// Blocking work runs on the host's worker threads, never on this I/O thread.
+import Foundation
+import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let app: SpiderApp
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var rejecting = false
+    private var busy = false
+    private var requestID = 0
+    private var requestTimer: Scheduled<Void>?
+    private var peer: PeerCredentials?
+
+    init(app: SpiderApp) {
+        self.app = app
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        readPeerCredentials(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = nil
+            rejecting = false
+            busy = true
+            requestID &+= 1
+            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > app.config.maxBodyBytes {
+                reject(context, tooLarge: length)
+                return
+            }
+            let id = requestID
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            requestTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.config.requestTimeout * 1000))) {
+                let (handler, context) = bound.value
+                guard handler.requestID == id, handler.head != nil, !handler.rejecting else { return }
+                handler.head = nil
+                handler.respond(context, .error(HostError(status: 408, message: "the request was not completed within \(handler.app.config.requestTimeout) s")), keepAlive: false)
+            }
+        case .body(var chunk):
+            guard !rejecting, head != nil else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > app.config.maxBodyBytes {
+                reject(context, tooLarge: nil)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            requestTimer?.cancel()
+            requestTimer = nil
+            if rejecting { return }
+            guard let h = head else { return }
+            head = nil
+            dispatch(context, h, body.map { Array($0.readableBytesView) } ?? [])
+            body = nil
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // An idle keep-alive connection holds a file descriptor for nothing: close it.
+        if event is IdleStateHandler.IdleStateEvent, !busy {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func reject(_ context: ChannelHandlerContext, tooLarge length: Int?) {
+        rejecting = true
+        requestTimer?.cancel()
+        let size = length.map { "\($0) bytes" } ?? "more than \(app.config.maxBodyBytes) bytes"
+        respond(context, .error(.tooLarge("request body of \(size) exceeds the limit of \(app.config.maxBodyBytes) bytes")),
+                keepAlive: false)
+    }
+
+    private func dispatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ bytes: [UInt8]) {
+        let uri = head.uri
+        let pathEnd = uri.firstIndex(of: "?") ?? uri.endIndex
+        let path = String(uri[..<pathEnd])
+        let query = pathEnd < uri.endIndex ? parseQuery(uri[uri.index(after: pathEnd)...]) : [:]
+        let keepAlive = head.isKeepAlive
+
+        let route: Route, parameters: [String: String]
+        switch app.router.match(head.method, path) {
+        case .notFound:
+            respond(context, .error(.notFound("no route for \(head.method.rawValue) \(path)")), keepAlive: keepAlive)
+            return
+        case .wrongMethod(let allowed):
+            let list = allowed.map(\.rawValue).joined(separator: ", ")
+            respond(context, .error(HostError(status: 405, message: "\(head.method.rawValue) is not allowed on \(path) (allowed: \(list))")),
+                    keepAlive: keepAlive)
+            return
+        case .found(let r, let params):
+            (route, parameters) = (r, params)
+        }
+        let request = APIRequest(method: head.method, path: path, query: query, body: bytes, peer: peer,
+                                 call: CallState(timeoutSeconds: app.config.callTimeout), parameters: parameters)
+
+        if route.inline {
+            respond(context, app.run(route, request), keepAlive: keepAlive)
+            return
+        }
+
+        let id = requestID
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let app = self.app
+        let deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.config.callTimeout * 1000))) {
+            let (handler, context) = bound.value
+            guard handler.requestID == id, handler.busy else { return }
+            request.call.cancel()
+            handler.respond(context, .error(.timeout("\(head.method.rawValue) \(path) did not finish within its \(app.config.callTimeout) s deadline; it goes on in the background and its outcome will be recorded")),
+                            keepAlive: keepAlive)
+        }
+        app.workers.runIfActive(eventLoop: context.eventLoop) { app.run(route, request) }
+            .whenComplete { result in
+                deadline.cancel()
+                let (handler, context) = bound.value
+                guard handler.requestID == id, handler.busy else { return }
+                switch result {
+                case .success(let response): handler.respond(context, response, keepAlive: keepAlive)
+                case .failure(let error):
+                    handler.respond(context, .error(.unavailable("the host is shutting down: \(error)")), keepAlive: false)
+                }
+            }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ response: APIResponse, keepAlive: Bool) {
+        busy = false
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(response.body.count))
+        if let retry = response.retryAfterSeconds { headers.add(name: "retry-after", value: String(retry)) }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// Reads the peer's uid/gid/pid (SO_PEERCRED) once per connection; on the I/O thread the
+    /// option future completes at once.
+    private func readPeerCredentials(_ context: ChannelHandlerContext) {
+        guard let provider = context.channel as? any SocketOptionProvider else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let future: EventLoopFuture<LinuxUcred> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        future.whenSuccess { cred in
+            bound.value.peer = PeerCredentials(uid: cred.uid, gid: cred.gid, pid: cred.pid)
+        }
+    }
+}
+
+/// Linux's `struct ucred` (hidden behind _GNU_SOURCE in Glibc's Swift module).
+struct LinuxUcred: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}

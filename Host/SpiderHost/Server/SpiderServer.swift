@@ -1,0 +1,77 @@
+// Binds the HTTP/1.1 server to the Unix socket (or to a socket handed over by systemd).
+import Foundation
+import Glibc
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+public final class SpiderServer {
+    private let app: SpiderApp
+    private let group: MultiThreadedEventLoopGroup
+    private var listener: SocketListener
+    private var channel: (any Channel)?
+
+    public init(app: SpiderApp) {
+        self.app = app
+        group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        listener = SocketListener(path: app.config.socketPath)
+    }
+
+    public func start() throws {
+        let app = self.app
+        let idle = TimeAmount.milliseconds(Int64(app.config.idleTimeout * 1000))
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 512)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app))
+                }
+            }
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+
+        if let fd = Self.systemdSocket() {
+            channel = try bootstrap.withBoundSocket(fd).wait()
+            app.logger.info("serving on the socket passed by systemd (fd \(fd))")
+            return
+        }
+        try listener.claim()
+        let old = umask(0o117)  // the socket is born 0660: no window where others could connect
+        defer { umask(old) }
+        channel = try bootstrap.bind(unixDomainSocketPath: app.config.socketPath).wait()
+        chmod(app.config.socketPath, 0o660)
+        app.logger.info("spiderd \(SpiderApp.version) listening on \(app.config.socketPath)")
+    }
+
+    /// Serves until SIGINT or SIGTERM, then closes the socket and stops cleanly.
+    public func runUntilSignalled() throws {
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        app.logger.info("stopping")
+        try? channel?.close().wait()
+        listener.release()
+        try? group.syncShutdownGracefully()
+        app.shutdown()
+        _ = sources
+    }
+
+    /// systemd socket activation: LISTEN_PID is us and LISTEN_FDS ≥ 1 → fd 3.
+    private static func systemdSocket() -> Int32? {
+        let env = ProcessInfo.processInfo.environment
+        guard let pid = env["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
+              let count = env["LISTEN_FDS"].flatMap(Int.init), count >= 1 else { return nil }
+        unsetenv("LISTEN_PID")
+        unsetenv("LISTEN_FDS")
+        return 3
+    }
+}

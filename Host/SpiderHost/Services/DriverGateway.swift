@@ -1,0 +1,107 @@
+// Calls one operation on a connection's driver: checks the capability, encodes the request,
+// runs the call with the request's deadline, and decodes (so validates) what the driver returns.
+import Foundation
+import SpiderModels
+
+struct DriverGateway {
+    let app: SpiderApp
+    let connection: OpenConnection
+    let call: CallState
+
+    /// Opens (or reuses) the connection and refuses with 501 when its driver lacks `capability`.
+    init(_ app: SpiderApp, _ request: APIRequest, needs capability: KeyPath<DriverCapabilities, Bool>?, named: String) throws {
+        self.app = app
+        let name = try request.connectionName()
+        connection = try app.connections.connection(name)
+        call = request.call
+        if let capability, !connection.capabilities[keyPath: capability] {
+            let m = connection.driver.installed.manifest
+            throw HostError.notImplemented("connection '\(name)' uses driver \(m.name) \(m.version) (\(m.provider)), which does not support \(named)")
+        }
+    }
+
+    var connectionName: String { connection.name }
+
+    func run<Result: Decodable>(_ operation: String, _ request: some Encodable, as: Result.Type) throws -> Result {
+        let data = try runRaw(operation, request)
+        do {
+            return try JSONDecoder().decode(Result.self, from: data)
+        } catch let error as DecodingError {
+            throw HostError.badGateway("driver \(connection.driver.label) answered \(operation) with malformed JSON: \(DecodingErrorText.describe(error))")
+        }
+    }
+
+    func runRaw(_ operation: String, _ request: some Encodable) throws -> Data {
+        let body = try Array(JSONCoding.encoder.encode(request))
+        switch connection.call(operation, body, state: call) {
+        case .ok(let data): return data
+        case .failure(let failure): throw failure.hostError(driver: connection.driver.label, operation: operation)
+        }
+    }
+
+    // MARK: the IID map for this connection
+
+    func key(_ type: ResourceType, _ name: String, owner: String = "") -> IIDStore.Key {
+        IIDStore.Key(connection: connectionName, type: type, owner: owner, name: name)
+    }
+
+    /// The IID of a mapped resource, or a 404 naming it.
+    func iid(_ type: ResourceType, _ name: String, owner: String = "") throws -> IID {
+        guard let systemID = app.iids.systemID(key(type, name, owner: owner)) else {
+            let scope = owner.isEmpty ? "" : " in VPC '\(owner)'"
+            throw HostError.notFound("\(type.noun) '\(name)'\(scope) does not exist on connection '\(connectionName)'")
+        }
+        return IID(NameId: name, SystemId: systemID)
+    }
+
+    /// Rewrites an IID returned by the driver to the user's name, when the host maps its cloud ID.
+    func userIID(_ iid: IID, _ type: ResourceType) -> IID {
+        guard let key = app.iids.name(connection: connectionName, type: type, systemID: iid.SystemId) else { return iid }
+        return IID(NameId: key.name, SystemId: iid.SystemId)
+    }
+
+    func isMapped(_ iid: IID, _ type: ResourceType) -> Bool {
+        app.iids.name(connection: connectionName, type: type, systemID: iid.SystemId) != nil
+    }
+
+    /// Creates a resource under a reserved name: the name is claimed first (a racing duplicate
+    /// gets 409), the driver creates it, and the map records the cloud's ID; any failure frees the name.
+    func create<T>(_ key: IIDStore.Key, _ make: () throws -> T, systemID: (T) -> String) throws -> T {
+        try app.iids.reserve(key)
+        let made: T
+        do {
+            made = try make()
+        } catch {
+            app.iids.cancel(key)
+            throw error
+        }
+        do {
+            try app.iids.commit(key, systemID: systemID(made))
+        } catch {
+            app.iids.cancel(key)
+            throw HostError.internalError("\(key.type.noun) '\(key.name)' was created in the cloud as \(systemID(made)) but could not be recorded: \(error)")
+        }
+        return made
+    }
+
+    /// Deletes in the cloud, then forgets the mapping. With `force`, a resource the cloud no
+    /// longer knows is forgotten anyway.
+    func delete(_ type: ResourceType, _ name: String, owner: String = "", force: Bool, _ body: (IID) throws -> Void) throws {
+        let target = try iid(type, name, owner: owner)
+        do {
+            try body(target)
+        } catch let e as HostError where force && e.status == 404 {
+            app.logger.warning("forced delete of \(type.noun) '\(name)': the cloud no longer has \(target.SystemId)")
+        }
+        try app.iids.remove(connection: connectionName, type: type, owner: owner, name: name)
+    }
+}
+
+/// Names must be usable in a URL path segment and a log line.
+func validateName(_ name: String, field: String) throws {
+    guard !name.isEmpty else { throw HostError.badRequest("\(field) is required") }
+    guard name.count <= 255 else { throw HostError.badRequest("\(field) is longer than 255 characters") }
+    guard !name.contains(where: { $0 == "/" || $0.isWhitespace || $0.isNewline }) else {
+        throw HostError.badRequest("\(field) '\(name)' must not contain '/' or white space")
+    }
+}

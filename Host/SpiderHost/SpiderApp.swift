@@ -1,0 +1,65 @@
+// The composition root: the stores, the driver machinery, the worker threads and the routes.
+// Request path: socket → HTTPHandler → Router → route handler → ResourceService → OpenConnection → driver.
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+public final class SpiderApp: Sendable {
+    public static let version = "0.1.0"
+
+    let config: HostConfig
+    let logger: Logger
+    let store: MetadataStore
+    let iids: IIDStore
+    let catalog: DriverCatalog
+    let loader: DriverLoader
+    let connections: ConnectionManager
+    let workers: NIOThreadPool
+    let router = Routes.build()
+
+    public init(config: HostConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        chmod(config.dataDir, 0o700)
+        let secrets = try SecretBox(keyFile: config.dataDir + "/secret.key")
+        store = try MetadataStore(path: config.dataDir + "/spider.sqlite", secrets: secrets)
+        iids = try IIDStore(db: store.databasePool)
+        catalog = DriverCatalog(roots: config.driverRoots)
+        loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger)
+        connections = ConnectionManager(store: store, catalog: catalog, loader: loader, logger: logger)
+        workers = NIOThreadPool(numberOfThreads: config.workerThreads)
+        workers.start()
+        let (drivers, problems) = catalog.scan()
+        logger.info("data in \(config.dataDir); \(drivers.count) driver(s) installed: \(drivers.map(\.label).joined(separator: ", "))")
+        for p in problems { logger.warning("skipped driver folder: \(p)") }
+    }
+
+    public func shutdown() {
+        try? workers.syncShutdownGracefully()
+    }
+
+    /// Runs a handler and turns whatever it throws into the JSON error envelope. State-changing
+    /// requests are logged and audited with the peer's uid/pid.
+    func run(_ route: Route, _ request: APIRequest) -> APIResponse {
+        let response: APIResponse
+        do {
+            response = try route.handler(self, request)
+        } catch let e as HostError {
+            response = .error(e)
+        } catch {
+            logger.error("\(request.method.rawValue) \(request.path): unexpected error: \(error)")
+            response = .error(.internalError("unexpected error: \(error)"))
+        }
+        if request.method != .GET {
+            let who = request.peer.map { "uid \($0.uid) pid \($0.pid)" } ?? "unknown peer"
+            logger.info("\(request.method.rawValue) \(request.path) → \(response.status.code) (\(who))")
+            store.audit(uid: request.peer?.uid, pid: request.peer?.pid, method: request.method.rawValue,
+                        path: request.path, status: Int(response.status.code))
+        }
+        return response
+    }
+}
