@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# One entry point for people and CI:
+#   Tools/dev.sh start   install missing Debian packages, build, stage the drivers, run spiderd
+#   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
+#   Tools/dev.sh bench   build in release mode and run the socket benchmark beside nginx
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+packages=(pkg-config gcc make curl python3 libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev)
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_swift() {
+    command -v swift >/dev/null || { echo "Swift 6.1 or newer is required (swift.org/install)" >&2; exit 1; }
+}
+
+case "${1:-}" in
+start)
+    install_missing "${packages[@]}"; need_swift
+    swift build -c release
+    data=${SPIDER_DATA_DIR:-$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/spider; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/spider"; fi)}
+    Tools/stage-drivers.sh "$data/drivers" "$root/.build/release"
+    shift
+    exec "$root/.build/release/spiderd" --data-dir "$data" "$@"
+    ;;
+test)
+    install_missing "${packages[@]}"; need_swift
+    swift build
+    rm -rf .build/test-drivers
+    Tools/stage-drivers.sh "$root/.build/test-drivers" "$root/.build/debug"
+    make -s -C Plugins/CExample check OUT="$root/.build/test-drivers/cexample-check"
+    SPIDER_TEST_DRIVERS="$root/.build/test-drivers" SPIDERD="$root/.build/debug/spiderd" swift test
+    ;;
+bench)
+    install_missing "${packages[@]}" nginx-light; need_swift
+    swift build -c release
+    rm -rf .build/bench-drivers
+    Tools/stage-drivers.sh "$root/.build/bench-drivers" "$root/.build/release"
+    SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/run.sh
+    ;;
+*)
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
