@@ -1,0 +1,48 @@
+// keypair.*: the private key is returned once, by create, and never stored.
+import SpiderDriverKit
+import SpiderModels
+
+extension MockConnection {
+    static let defaultVMUser = "cb-user"
+
+    func createKeyPair(_ request: KeyPairReqInfo) throws -> KeyPairInfo {
+        let name = try requireName(request.IId.NameId, field: "IId.NameId")
+        let material = KeyMaterial.generate()
+        var info = try mutate { state, _ in
+            guard !state.keyPairs.hasName(name) else { throw MockError.exists("key pair", name, in: "region '\(region)'") }
+            let id = SystemID.make("key") { state.keyPairs[$0] != nil }
+            let info = KeyPairInfo(IId: IID(NameId: name, SystemId: id), Fingerprint: material.fingerprint,
+                                   PublicKey: material.publicKey, VMUserID: Self.defaultVMUser, TagList: request.TagList)
+            state.keyPairs[id] = KeyPairRecord(sequence: state.takeSequence(), info: info)
+            return info
+        }
+        info.PrivateKey = material.privateKeyPEM
+        return info
+    }
+
+    func listKeyPairs() -> KeyPairList {
+        KeyPairList(snapshot().keyPairs.inCreationOrder.map(\.info))
+    }
+
+    func getKeyPair(_ request: IIDRequest) throws -> KeyPairInfo {
+        guard let keyPair = snapshot().keyPairs.find(request.IId) else {
+            throw MockError.notFound("key pair", request.IId.label)
+        }
+        return keyPair.info
+    }
+
+    func deleteKeyPair(_ request: IIDRequest) throws -> EmptyResult {
+        try mutate { state, _ in
+            guard let keyPair = state.keyPairs.find(request.IId) else {
+                throw MockError.notFound("key pair", request.IId.label)
+            }
+            let id = keyPair.iid.SystemId
+            let vms = state.vms.inCreationOrder.filter { $0.info.KeyPairIId.SystemId == id }
+            if !vms.isEmpty {
+                throw DriverError.conflict("key pair '\(keyPair.iid.NameId)' is used by VM(s) " + names(vms.map(\.iid)))
+            }
+            state.keyPairs[id] = nil
+            return EmptyResult()
+        }
+    }
+}
