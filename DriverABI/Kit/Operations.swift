@@ -15,7 +15,7 @@ public struct Operations<Connection>: Sendable {
 
     /// Answer `name` with `body`. The request JSON is decoded as `Request`; a decoding error
     /// becomes INVALID_ARGUMENT naming the field.
-    public func on<Request: Decodable, Result: Encodable>(
+    public func on<Request: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String,
         _ body: @escaping @Sendable (Connection, Request, CallContext) throws -> Result
     ) -> Operations {
