@@ -1,0 +1,50 @@
+// A driver call stops when nobody waits for it any more: the client went away (spider_driver.h:
+// is_cancelled "returns 1 when ... the client went away"), or the host is told to stop.
+import Foundation
+import SpiderClient
+import Testing
+
+@Suite("Cancelling driver calls")
+struct CancellationTests {
+    /// A host whose only worker thread can be held by one slow call, and whose deadlines are far away.
+    private func hostWithSlowConnection() throws -> (HostProcess, fast: RegisteredConnection, slow: RegisteredConnection) {
+        let host = try HostProcess(extraArguments: ["--call-timeout", "600", "--worker-threads", "1"])
+        let fast = try Fixtures.registerMock(host, tag: "fast")
+        let slow = try Fixtures.registerMock(host, tag: "slow", credentialExtras: [("MockLatencyMs", "600000")])
+        try host.must("GET", "/spider/vmspec" + fast.query)   // driver loaded, fast connection open
+        return (host, fast, slow)
+    }
+
+    @Test("a client that goes away mid-call cancels the driver call")
+    func clientGoesAway() throws {
+        let (host, fast, slow) = try hostWithSlowConnection()
+        let leaving = try RawConnection(host.socketPath)
+        leaving.send("GET /spider/vpc\(slow.query) HTTP/1.1\r\nHost: x\r\n\r\n")
+        try #require(host.waitForLog("opened connection '\(slow.name)'"), "the slow call never started\n\(host.logTail())")
+        leaving.close()
+
+        // The single worker is free again only if the abandoned call was cancelled (its own
+        // deadline is 600 s away).
+        let patient = SpiderClient(socketPath: host.socketPath, timeoutSeconds: 30)
+        let r = try? patient.request("GET", "/spider/vmspec/mock-vmspec-01" + fast.query)
+        #expect(r?.status == 200, "a request after the client left got \(r.map { "\($0.status) \($0.text)" } ?? "no answer within 30 s")\n\(host.logTail())")
+    }
+
+    @Test("SIGTERM stops the host promptly even with a driver call in flight")
+    func stopWithCallInFlight() throws {
+        let (host, _, slow) = try hostWithSlowConnection()
+        let answer = Locked<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let r = try? SpiderClient(socketPath: host.socketPath, timeoutSeconds: 60).request("GET", "/spider/vpc" + slow.query)
+            answer.withLock { $0 = r.map { "\($0.status) \($0.text)" } ?? "connection closed without an answer" }
+            done.signal()
+        }
+        try #require(host.waitForLog("opened connection '\(slow.name)'"), "the slow call never started\n\(host.logTail())")
+
+        let exit = host.stop()   // SIGTERM, SIGKILL after 15 s
+        #expect(exit == .code(0), "spiderd ended with \(exit.map(\.description) ?? "?") instead of exiting 0 after SIGTERM\n\(host.logTail())")
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(answer.value != nil)
+    }
+}

@@ -1,0 +1,58 @@
+// HTTP/1.1 on the socket beyond one-request-per-connection: pipelining, chunked bodies,
+// half-sent requests, and bytes that are not HTTP at all.
+import Foundation
+import SpiderClient
+import Testing
+
+@Suite("HTTP on the socket")
+struct HTTPProtocolTests {
+    @Test("pipelined keep-alive requests are answered in order on one connection")
+    func pipelining() throws {
+        let host = try HostProcess()
+        let connection = try RawConnection(host.socketPath)
+        connection.send("GET /spider/readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /spider/no-such-route HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /spider/version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.map(\.status) == [200, 404, 200], "\(responses)")
+        #expect(responses.last?.body.contains("DriverABIVersion") == true)
+        #expect(responses.allSatisfy { $0.headers["content-type"] == "application/json" })
+        host.expectReady()
+    }
+
+    @Test("a chunked body over --max-body is 413")
+    func chunkedTooLarge() throws {
+        let host = try HostProcess(extraArguments: ["--max-body", "4096"])
+        let connection = try RawConnection(host.socketPath)
+        let chunk = "400\r\n" + String(repeating: "x", count: 1024) + "\r\n"
+        connection.send("POST /spider/vpc HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + String(repeating: chunk, count: 10) + "0\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.first?.status == 413, "\(responses)")
+        #expect(responses.first?.message.contains("4096") == true, "\(responses)")
+        host.expectReady()
+    }
+
+    @Test("a request not finished within --request-timeout is 408")
+    func halfSentRequest() throws {
+        let host = try HostProcess(extraArguments: ["--request-timeout", "1"])
+        let connection = try RawConnection(host.socketPath)
+        connection.send("POST /spider/vpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Connection")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.map(\.status) == [408], "\(responses)")
+        #expect(!(responses.first?.message.isEmpty ?? true), "408 carries a message: \(responses)")
+        host.expectReady()
+    }
+
+    @Test("bytes that are not HTTP get 400 in the JSON error envelope")
+    func notHTTP() throws {
+        let host = try HostProcess()
+        let connection = try RawConnection(host.socketPath)
+        connection.send("THIS IS NOT HTTP\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.first?.status == 400, "\(responses)")
+        #expect(responses.first?.headers["content-type"] == "application/json", "one JSON error envelope for every error: \(responses)")
+        #expect(!(responses.first?.message.isEmpty ?? true), "the 400 says what was wrong: \(responses)")
+        host.expectReady()
+    }
+}
