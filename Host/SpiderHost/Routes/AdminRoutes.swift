@@ -4,26 +4,10 @@ import SpiderModels
 
 enum AdminRoutes {
     static func add(to r: inout Router) {
-        // Drivers
         r.add(.POST, "/spider/driver") { app, req in try .json(registerDriver(app, req)) }
-        r.add(.GET, "/spider/driver") { app, req in
-            struct List: Encodable { var driver: [CloudDriverInfo] }
-            let provider = req.query["provider"]?.uppercased()
-            let all = app.store.snapshot.drivers.values.filter { provider == nil || $0.provider == provider }
-            return try .json(List(driver: all.sorted { $0.name < $1.name }.map(info)))
-        }
         r.add(.GET, "/spider/driver/capability") { app, req in try .json(capabilities(app, req)) }
-        r.add(.GET, "/spider/driver/{DriverName}") { app, req in
-            let name = req.parameter("DriverName")
-            guard let d = app.store.driver(name) else { throw HostError.notFound("driver '\(name)' is not registered") }
-            return try .json(info(d))
-        }
-        r.add(.DELETE, "/spider/driver/{DriverName}") { app, req in
-            try app.store.remove(.driver, req.parameter("DriverName")) { s in
-                s.connections.values.first { $0.driver == req.parameter("DriverName") }.map { "connection config '\($0.name)'" }
-            }
-            return .ok
-        }
+        readRoutes(&r, .driver, param: "DriverName", rows: \.drivers, provider: \.provider, present: info)
+        deleteRoute(&r, .driver, param: "DriverName", referencedBy: \.driver)
 
         // Credentials: values are sealed at rest and never returned.
         r.add(.POST, "/spider/credential") { app, req in
@@ -34,26 +18,9 @@ enum AdminRoutes {
                                                          keyValues: c.KeyValueInfoList.map { ($0.Key, $0.Value) }))
             return try .json(masked(app.store.credential(c.CredentialName)!))
         }
-        r.add(.GET, "/spider/credential") { app, req in
-            struct List: Encodable { var credential: [CredentialInfo] }
-            let provider = req.query["provider"]?.uppercased()
-            let all = app.store.snapshot.credentials.values.filter { provider == nil || $0.provider == provider }
-            return try .json(List(credential: all.sorted { $0.name < $1.name }.map(masked)))
-        }
-        r.add(.GET, "/spider/credential/{CredentialName}") { app, req in
-            let name = req.parameter("CredentialName")
-            guard let c = app.store.credential(name) else { throw HostError.notFound("credential '\(name)' does not exist") }
-            return try .json(masked(c))
-        }
-        r.add(.DELETE, "/spider/credential/{CredentialName}") { app, req in
-            let name = req.parameter("CredentialName")
-            try app.store.remove(.credential, name) { s in
-                s.connections.values.first { $0.credential == name }.map { "connection config '\($0.name)'" }
-            }
-            return .ok
-        }
+        readRoutes(&r, .credential, param: "CredentialName", rows: \.credentials, provider: \.provider, present: masked)
+        deleteRoute(&r, .credential, param: "CredentialName", referencedBy: \.credential)
 
-        // Regions
         r.add(.POST, "/spider/region") { app, req in
             let g = try req.decode(RegionInfoREST.self, what: "region")
             try validateName(g.RegionName, field: "RegionName")
@@ -63,40 +30,15 @@ enum AdminRoutes {
                                                  keyValues: g.KeyValueInfoList.map { ($0.Key, $0.Value) }, zones: zones))
             return try .json(info(app.store.region(g.RegionName)!))
         }
-        r.add(.GET, "/spider/region") { app, req in
-            struct List: Encodable { var region: [RegionInfoREST] }
-            let provider = req.query["provider"]?.uppercased()
-            let all = app.store.snapshot.regions.values.filter { provider == nil || $0.provider == provider }
-            return try .json(List(region: all.sorted { $0.name < $1.name }.map(info)))
-        }
-        r.add(.GET, "/spider/region/{RegionName}") { app, req in
-            let name = req.parameter("RegionName")
-            guard let g = app.store.region(name) else { throw HostError.notFound("region '\(name)' does not exist") }
-            return try .json(info(g))
-        }
-        r.add(.DELETE, "/spider/region/{RegionName}") { app, req in
-            let name = req.parameter("RegionName")
-            try app.store.remove(.region, name) { s in
-                s.connections.values.first { $0.region == name }.map { "connection config '\($0.name)'" }
-            }
-            return .ok
-        }
+        readRoutes(&r, .region, param: "RegionName", rows: \.regions, provider: \.provider, present: info)
+        deleteRoute(&r, .region, param: "RegionName", referencedBy: \.region)
 
-        // Connection configs
         r.add(.POST, "/spider/connectionconfig") { app, req in
             let c = try req.decode(ConnectionConfigInfo.self, what: "connection config")
             try app.store.addConnection(try validate(app, c))
             return try .json(info(app.store.connection(c.ConfigName)!))
         }
-        r.add(.GET, "/spider/connectionconfig") { app, _ in
-            struct List: Encodable { var connectionconfig: [ConnectionConfigInfo] }
-            return try .json(List(connectionconfig: app.store.snapshot.connections.values.sorted { $0.name < $1.name }.map(info)))
-        }
-        r.add(.GET, "/spider/connectionconfig/{ConfigName}") { app, req in
-            let name = req.parameter("ConfigName")
-            guard let c = app.store.connection(name) else { throw HostError.notFound("connection config '\(name)' does not exist") }
-            return try .json(info(c))
-        }
+        readRoutes(&r, .connection, param: "ConfigName", rows: \.connections, provider: \.provider, present: info)
         r.add(.DELETE, "/spider/connectionconfig/{ConfigName}") { app, req in
             let name = req.parameter("ConfigName")
             let force = req.flag("force")
@@ -106,6 +48,41 @@ enum AdminRoutes {
             }
             if force { try app.iids.removeAll(connection: name) }
             app.connections.close(name)
+            return .ok
+        }
+    }
+
+    /// `GET /spider/<table>` (sorted, filtered by `?provider=`) and `GET /spider/<table>/{Name}`,
+    /// answered under CB-Spider's list key (`{"credential": [...]}`).
+    private static func readRoutes<Record: Sendable, Info: Encodable & Sendable>(
+        _ r: inout Router, _ table: MetadataTable, param: String,
+        rows: KeyPath<MetadataStore.Snapshot, [String: Record]> & Sendable,
+        provider: KeyPath<Record, String> & Sendable,
+        present: @escaping @Sendable (Record) -> Info
+    ) {
+        let base = "/spider/" + table.path
+        r.add(.GET, base) { app, req in
+            let wanted = req.query["provider"]?.uppercased()
+            let all = app.store.snapshot[keyPath: rows].sorted { $0.key < $1.key }.map(\.value)
+            return try .json([table.path: all.filter { wanted == nil || $0[keyPath: provider] == wanted }.map(present)])
+        }
+        r.add(.GET, base + "/{\(param)}") { app, req in
+            let name = req.parameter(param)
+            guard let row = app.store.snapshot[keyPath: rows][name] else {
+                throw HostError.notFound("\(table.noun) '\(name)' does not exist")
+            }
+            return try .json(present(row))
+        }
+    }
+
+    /// `DELETE /spider/<table>/{Name}`, refused (409) while a connection config refers to the row.
+    private static func deleteRoute(_ r: inout Router, _ table: MetadataTable, param: String,
+                                    referencedBy field: KeyPath<ConnectionRecord, String> & Sendable) {
+        r.add(.DELETE, "/spider/\(table.path)/{\(param)}") { app, req in
+            let name = req.parameter(param)
+            try app.store.remove(table, name) { s in
+                s.connections.values.first { $0[keyPath: field] == name }.map { "connection config '\($0.name)'" }
+            }
             return .ok
         }
     }

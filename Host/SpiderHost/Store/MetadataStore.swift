@@ -158,6 +158,8 @@ enum MetadataTable: String, Sendable {
     case driver, credential, region, connection
 
     var noun: String { self == .connection ? "connection config" : rawValue }
+    /// The REST path segment (and list key) of the table.
+    var path: String { self == .connection ? "connectionconfig" : rawValue }
 
     func exists(_ name: String, in s: MetadataStore.Snapshot) -> Bool {
         switch self {
