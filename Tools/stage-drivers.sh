@@ -4,6 +4,7 @@
 # The Swift driver's manifest gets the toolchain that actually built it.
 set -euo pipefail
 dest=${1:?usage: stage-drivers.sh <dest> [swift-build-dir]}
+mkdir -p "$dest" && dest=$(cd "$dest" && pwd)   # absolute: make runs in another folder
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$root/.build/debug}
 toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 public final class SpiderApp: Sendable {
     public static let version = "0.1.0"
@@ -17,6 +18,7 @@ public final class SpiderApp: Sendable {
     let loader: DriverLoader
     let connections: ConnectionManager
     let workers: NIOThreadPool
+    private let callsInFlight = Mutex<[ObjectIdentifier: CallState]>([:])
     let router = Routes.build()
 
     public init(config: HostConfig, logger: Logger) throws {
@@ -38,8 +40,27 @@ public final class SpiderApp: Sendable {
         for p in problems { logger.warning("skipped driver folder: \(p)") }
     }
 
-    public func shutdown() {
-        try? workers.syncShutdownGracefully()
+    /// Stops the worker threads, waiting at most `grace` seconds for calls that ignore cancellation.
+    public func shutdown(grace: Double = 10) {
+        let done = DispatchSemaphore(value: 0)
+        let workers = self.workers
+        Thread.detachNewThread {
+            try? workers.syncShutdownGracefully()
+            done.signal()
+        }
+        if done.wait(timeout: .now() + grace) == .timedOut {
+            logger.warning("driver calls still running after \(grace) s; exiting without them")
+        }
+    }
+
+    func track(_ call: CallState) { callsInFlight.withLock { $0[ObjectIdentifier(call)] = call } }
+    func untrack(_ call: CallState) { _ = callsInFlight.withLock { $0.removeValue(forKey: ObjectIdentifier(call)) } }
+
+    /// Asks every running driver call to stop (drivers see it through is_cancelled).
+    public func cancelCallsInFlight() {
+        let calls = callsInFlight.withLock { Array($0.values) }
+        calls.forEach { $0.cancel() }
+        if !calls.isEmpty { logger.info("cancelled \(calls.count) driver call(s) in flight") }
     }
 
     /// Runs a handler and turns whatever it throws into the JSON error envelope. State-changing

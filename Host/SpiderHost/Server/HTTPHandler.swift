@@ -19,6 +19,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var requestID = 0
     private var requestTimer: Scheduled<Void>?
     private var peer: PeerCredentials?
+    /// The call being served, cancelled if the client goes away before its answer.
+    private var inFlight: CallState?
 
     init(app: SpiderApp) {
         self.app = app
@@ -27,6 +29,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         readPeerCredentials(context)
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inFlight?.cancel()
+        inFlight = nil
+        requestTimer?.cancel()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -119,6 +128,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let id = requestID
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let app = self.app
+        inFlight = request.call
+        app.track(request.call)
         let deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.config.callTimeout * 1000))) {
             let (handler, context) = bound.value
             guard handler.requestID == id, handler.busy else { return }
@@ -129,6 +140,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         app.workers.runIfActive(eventLoop: context.eventLoop) { app.run(route, request) }
             .whenComplete { result in
                 deadline.cancel()
+                app.untrack(request.call)
                 let (handler, context) = bound.value
                 guard handler.requestID == id, handler.busy else { return }
                 switch result {
@@ -141,6 +153,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(_ context: ChannelHandlerContext, _ response: APIResponse, keepAlive: Bool) {
         busy = false
+        inFlight = nil
         var headers = HTTPHeaders()
         headers.reserveCapacity(4)
         headers.add(name: "content-type", value: "application/json")

@@ -25,7 +25,8 @@ public final class SpiderServer {
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app))
                 }
@@ -60,6 +61,7 @@ public final class SpiderServer {
         app.logger.info("stopping")
         try? channel?.close().wait()
         listener.release()
+        app.cancelCallsInFlight()
         try? group.syncShutdownGracefully()
         app.shutdown()
         _ = sources

@@ -1,0 +1,40 @@
+// Answers bytes that are not HTTP with a 400 in the JSON error envelope (NIO's own handler sends
+// an empty body), then lets the connection close.
+import NIOCore
+import NIOHTTP1
+
+final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var responseOpen = false
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        if !responseOpen {
+            let body = APIResponse.error(.badRequest("the request is not valid HTTP/1.1 (\(parseError))")).body
+            let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.count)),
+                                       ("connection", "close")])
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+            var buffer = context.channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        context.fireErrorCaught(error)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: responseOpen = true  // the host never sends 1xx answers
+        case .end: responseOpen = false
+        default: break
+        }
+        context.write(data, promise: promise)
+    }
+}
