@@ -1,0 +1,448 @@
+#!/usr/bin/env bash
+# HTTP-over-Unix-socket benchmark: spiderd (`/spider/readyz` and a Mock-driver VPC GET) beside
+# nginx answering a small JSON, all measured in the same run with Tools/bench/spider-load.c.
+# Informational: prints figures and a "meets"/"below" column against the goals, and exits 0 even
+# when below a goal. Exits non-zero only when something failed to run or a request failed.
+#
+# Knobs (environment):
+#   BENCH_SECONDS=10         measured seconds per target
+#   BENCH_WARMUP=2           warm-up seconds per target (not measured)
+#   BENCH_CONNECTIONS=4      keep-alive connections
+#   BENCH_FULL=0             1: also measure at 16 and 64 connections
+#   BENCH_THREADS=1          spider-load threads
+#   BENCH_NGINX_WORKERS=1    nginx worker_processes (a number or "auto")
+#   BENCH_ROUNDS=1           rounds per target (targets alternate); the median round is shown
+#   BENCH_PIN=1              1: servers on CPU 0, load generator on CPU 1 (taskset);
+#                            0: let the scheduler place them (bimodal at few connections)
+#   BENCH_H2LOAD=1           0: skip the h2load cross-check (done only if h2load is installed)
+#   SPIDERD=path             spiderd binary (default .build/release/spiderd, then
+#                            .build-bench/release/spiderd, then .build/debug/spiderd)
+#   SPIDER_DRIVERS_DIR=dir   staged drivers (<name>/<version>/driver.json + .so); default: run
+#                            Tools/stage-drivers.sh into the temp dir if that script exists
+#   BENCH_KEEP=0             1: keep the temp dir (logs, configs) and print its path
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+
+DURATION=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNS=${BENCH_CONNECTIONS:-4}
+FULL=${BENCH_FULL:-0}
+THREADS=${BENCH_THREADS:-1}
+NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
+ROUNDS=${BENCH_ROUNDS:-1}
+PIN=${BENCH_PIN:-1}
+H2LOAD=${BENCH_H2LOAD:-1}
+KEEP=${BENCH_KEEP:-0}
+START_TIMEOUT=${BENCH_START_TIMEOUT:-60}
+
+READYZ=/spider/readyz
+VPC_PATH="/spider/vpc/vpc-01?ConnectionName=mock-config01"
+# About the size of a CB-Spider VPCInfo answer for one VPC with one subnet.
+NGINX_BODY='{"IId":{"NameId":"vpc-01","SystemId":"vpc-01"},"IPv4_CIDR":"192.168.0.0/16","SubnetInfoList":[{"IId":{"NameId":"subnet-01","SystemId":"subnet-01"},"Zone":"","IPv4_CIDR":"192.168.1.0/24","TagList":null,"KeyValueList":null}],"TagList":null,"KeyValueList":null}'
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'run.sh: %s\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+for tool in gcc curl nginx; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install gcc curl nginx-light)"
+done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer"
+if [[ $PIN == 1 ]] && { ! command -v taskset >/dev/null || [[ $(nproc) -lt 2 ]]; }; then
+    warn "cannot pin (needs taskset and 2 CPUs); the scheduler will place client and servers"
+    PIN=0
+fi
+if [[ $PIN == 1 ]]; then
+    SERVER_CPU=(taskset -c 0)
+    CLIENT_CPU=(taskset -c 1)
+else
+    SERVER_CPU=()
+    CLIENT_CPU=()
+fi
+
+# ---------- temp dir and cleanup: only the processes started here, by PID ----------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/spider-bench.XXXXXX")
+chmod 700 "$TMP"
+NGINX_PID=
+SPIDERD_PID=
+CHILD_PID=      # the load generator or helper running right now
+cleanup() {
+    local rc=$?
+    for pid in $CHILD_PID $SPIDERD_PID $NGINX_PID; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
+    if [[ $KEEP == 1 ]]; then
+        say "kept $TMP"
+    else
+        rm -rf "$TMP"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Run a command in the background and wait for it, so that a signal to this script is handled
+# at once (bash delays traps until a foreground child exits) and cleanup can stop the child.
+run_child() {
+    local rc=0
+    "$@" &
+    CHILD_PID=$!
+    wait "$CHILD_PID" || rc=$?
+    CHILD_PID=
+    return "$rc"
+}
+
+# ---------- build the load generator ----------
+LOAD=$TMP/spider-load
+gcc -O2 -Wall -Wextra -o "$LOAD" "$HERE/spider-load.c" -lpthread
+
+# ---------- nginx ----------
+NGINX_SOCK=$TMP/nginx.sock
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes $NGINX_WORKERS;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $TMP/nginx/body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    # No per-connection request cap (nginx closes after 1000 by default): spiderd has none either.
+    keepalive_requests 1000000000;
+    keepalive_timeout 300s;
+    server {
+        listen unix:$NGINX_SOCK;
+        location / {
+            default_type application/json;
+            return 200 '$NGINX_BODY';
+        }
+    }
+}
+EOF
+"${SERVER_CPU[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
+    >"$TMP/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+
+# Wait until a socket answers 200 on a path, or the process dies, or the time is up.
+wait_ready() { # name pid socket path seconds log
+    local name=$1 pid=$2 sock=$3 path=$4 limit=$5 log=$6 code
+    local end=$((SECONDS + limit))
+    while ((SECONDS < end)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            warn "$name exited before it was ready; its log:"
+            tail -n 30 "$log" >&2 || true
+            return 1
+        fi
+        if [[ -S $sock ]]; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$sock" "http://localhost$path" || true)
+            [[ $code == 200 ]] && return 0
+        fi
+        sleep 0.1
+    done
+    warn "$name did not answer 200 on $path within ${limit}s; its log:"
+    tail -n 30 "$log" >&2 || true
+    return 1
+}
+wait_ready nginx "$NGINX_PID" "$NGINX_SOCK" / 10 "$TMP/nginx/error.log" || exit 1
+
+# ---------- spiderd ----------
+SPIDER_SOCK=$TMP/spider.sock
+SPIDERD_BIN=
+if [[ -n ${SPIDERD:-} ]]; then
+    [[ -x $SPIDERD ]] || die "SPIDERD=$SPIDERD is not an executable file"
+    SPIDERD_BIN=$SPIDERD
+else
+    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build-bench/release/spiderd" "$ROOT/.build/debug/spiderd"; do
+        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
+    done
+fi
+BUILD_KIND=missing
+if [[ -n $SPIDERD_BIN ]]; then
+    case $SPIDERD_BIN in
+        */debug/*) BUILD_KIND=debug ;;
+        */release/*) BUILD_KIND=release ;;
+        *) BUILD_KIND=unknown ;;
+    esac
+fi
+
+SPIDER_OK=0     # spiderd runs and answers readyz
+HAVE_DRIVERS=0  # a drivers folder was given or staged
+MOCK_OK=0       # the Mock cloud is set up
+PROBLEMS=()
+
+if [[ $BUILD_KIND == missing ]]; then
+    warn "no spiderd found (set SPIDERD, or build it: swift build -c release); measuring nginx only"
+    PROBLEMS+=("spiderd not found")
+else
+    say "spiderd: $SPIDERD_BIN ($BUILD_KIND build)"
+    if [[ $BUILD_KIND == debug ]]; then
+        warn "WARNING: this is a debug build of spiderd; its figures are not representative."
+        warn "         For real figures: swift build -c release (or Tools/dev.sh bench)"
+    fi
+
+    DRIVERS=${SPIDER_DRIVERS_DIR:-}
+    if [[ -z $DRIVERS && -f $ROOT/Tools/stage-drivers.sh ]]; then
+        DRIVERS=$TMP/drivers
+        say "staging drivers with Tools/stage-drivers.sh into $DRIVERS"
+        # The Mock driver built beside this spiderd (same toolchain and mode), else the script's
+        # default (.build/debug).
+        if run_child bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS" "$(dirname "$SPIDERD_BIN")" \
+                >"$TMP/stage-drivers.log" 2>&1; then
+            say "Mock driver from $(dirname "$SPIDERD_BIN")"
+        else
+            rm -rf "$DRIVERS"
+            if run_child bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS" >>"$TMP/stage-drivers.log" 2>&1; then
+                warn "no Mock driver beside $SPIDERD_BIN; staged the one from .build/debug (figures for the VPC GET suffer)"
+            else
+                warn "Tools/stage-drivers.sh failed; its log:"
+                tail -n 30 "$TMP/stage-drivers.log" >&2 || true
+                DRIVERS=
+            fi
+        fi
+    fi
+    if [[ -z $DRIVERS ]]; then
+        warn "no drivers folder (set SPIDER_DRIVERS_DIR, or add Tools/stage-drivers.sh); the Mock VPC GET is skipped"
+        PROBLEMS+=("no drivers folder")
+        DRIVERS=$TMP/no-drivers
+        mkdir -p "$DRIVERS"
+    else
+        HAVE_DRIVERS=1
+        DRIVERS=$(cd "$DRIVERS" && pwd)
+        say "drivers: $DRIVERS"
+    fi
+
+    mkdir -m 700 -p "$TMP/data"
+    "${SERVER_CPU[@]}" "$SPIDERD_BIN" --socket "$SPIDER_SOCK" --data-dir "$TMP/data" --drivers-dir "$DRIVERS" \
+        >"$TMP/spiderd.log" 2>&1 &
+    SPIDERD_PID=$!
+    wait_ready spiderd "$SPIDERD_PID" "$SPIDER_SOCK" "$READYZ" "$START_TIMEOUT" "$TMP/spiderd.log" || exit 1
+    SPIDER_OK=1
+fi
+
+# ---------- the Mock cloud ----------
+# POST a JSON body; stop with the answer printed unless the status is 2xx.
+api_post() { # path json
+    local path=$1 body=$2 code
+    code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$SPIDER_SOCK" \
+        -X POST -H 'Content-Type: application/json' --data-binary "$body" "http://localhost$path" || true)
+    if [[ $code != 2?? ]]; then
+        warn "POST $path answered ${code:-nothing}:"
+        cat "$TMP/answer.json" >&2 2>/dev/null || true
+        echo >&2
+        return 1
+    fi
+}
+if [[ $SPIDER_OK == 1 && $HAVE_DRIVERS == 1 ]]; then
+    if api_post /spider/driver '{"DriverName":"mock-driver01","ProviderName":"MOCK","DriverLibFileName":"libspider-driver-mock.so"}' &&
+        api_post /spider/credential '{"CredentialName":"mock-credential01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"MockName","Value":"bench"}]}' &&
+        api_post /spider/region '{"RegionName":"mock-region01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"Region","Value":"default"}]}' &&
+        api_post /spider/connectionconfig '{"ConfigName":"mock-config01","ProviderName":"MOCK","DriverName":"mock-driver01","CredentialName":"mock-credential01","RegionName":"mock-region01"}' &&
+        api_post /spider/vpc '{"ConnectionName":"mock-config01","ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"192.168.0.0/16","SubnetInfoList":[{"Name":"subnet-01","IPv4_CIDR":"192.168.1.0/24"}]}}'; then
+        code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$SPIDER_SOCK" "http://localhost$VPC_PATH" || true)
+        if [[ $code == 200 ]]; then
+            MOCK_OK=1
+            say "Mock cloud ready; GET $VPC_PATH answers $(wc -c <"$TMP/answer.json") bytes"
+        else
+            warn "GET $VPC_PATH answered ${code:-nothing}:"
+            cat "$TMP/answer.json" >&2 || true
+            echo >&2
+            exit 1
+        fi
+    else
+        exit 1
+    fi
+fi
+
+# ---------- measure ----------
+LEVELS=("$CONNS")
+if [[ $FULL == 1 ]]; then
+    for c in 16 64; do [[ $c == "$CONNS" ]] || LEVELS+=("$c"); done
+fi
+
+field() { # json-line name -> value
+    sed -n "s/.*\"$2\":\\(\"[^\"]*\"\\|[0-9.]*\\).*/\\1/p" <<<"$1" | tr -d '"'
+}
+
+# Percent of the last second that all CPUs spent busy (other work on the machine skews figures).
+cpu_busy() {
+    local a b c d e f g h t1 i1 t2 i2
+    read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
+    sleep 1
+    read -r _ a b c d e f g h _ </proc/stat; t2=$((a + b + c + d + e + f + g + h)); i2=$((d + e))
+    echo $((100 * ((t2 - t1) - (i2 - i1)) / (t2 - t1 > 0 ? t2 - t1 : 1)))
+}
+BUSY_BEFORE=$(cpu_busy)
+if ((BUSY_BEFORE > 10)); then
+    warn "the machine is ${BUSY_BEFORE}% busy before the benchmark starts (other processes); figures will be noisy"
+fi
+
+# CPU ticks: the whole machine (busy, total), and this script's own processes — itself and every
+# child it has waited for (spider-load, curl, ...), nginx master and workers, spiderd. What the
+# machine spent beyond that during a measurement is other work that skewed it.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+our_ticks() {
+    local pids=("$$" $NGINX_PID $SPIDERD_PID) pid t=0
+    if [[ -n $NGINX_PID ]]; then pids+=($(pgrep -P "$NGINX_PID" || true)); fi
+    for pid in "${pids[@]}"; do
+        # fields after "(comm) ": state=1 ... utime=12 stime=13 cutime=14 cstime=15
+        t=$((t + $(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }' || echo 0)))
+    done
+    echo "$t"
+}
+
+ROWS=()         # label|goal|conns|round|other%|json
+FAILED_RUNS=0
+measure() { # label goal socket path conns round
+    local label=$1 goal=$2 sock=$3 path=$4 conns=$5 round=$6 out rc=0
+    say "measuring $label at $conns connections, round $round/$ROUNDS (${WARMUP}s warm-up + ${DURATION}s) ..."
+    local m0 o0 m1 o1 other
+    read -r -a m0 < <(machine_ticks); o0=$(our_ticks)
+    run_child "${CLIENT_CPU[@]}" "$LOAD" -U "$sock" -c "$conns" -t "$THREADS" -d "$DURATION" -w "$WARMUP" --json "$path" \
+        >"$TMP/result.json" || rc=$?
+    read -r -a m1 < <(machine_ticks); o1=$(our_ticks)
+    # Percent of all CPUs used by other processes during this measurement (warm-up included).
+    other=$(awk -v b="$((m1[0] - m0[0]))" -v t="$((m1[1] - m0[1]))" -v o="$((o1 - o0))" \
+        'BEGIN { x = t > 0 ? 100 * (b - o) / t : 0; printf "%.0f", x < 0 ? 0 : x }')
+    out=$(cat "$TMP/result.json")
+    if [[ -z $out ]]; then
+        warn "spider-load produced no result for $label (exit $rc)"
+        FAILED_RUNS=$((FAILED_RUNS + 1))
+        return
+    fi
+    if [[ $rc != 0 ]]; then
+        warn "$label: $(field "$out" errors) errors, $(field "$out" requests) requests; first error: $(field "$out" first_error)"
+        FAILED_RUNS=$((FAILED_RUNS + 1))
+    fi
+    ROWS+=("$label|$goal|$conns|$round|$other|$out")
+}
+
+# Targets alternate inside each round so slow drifts on the machine hit all of them alike.
+TARGETS=("nginx /|-|$NGINX_SOCK|/")
+if [[ $SPIDER_OK == 1 ]]; then
+    TARGETS+=("spiderd readyz|60|$SPIDER_SOCK|$READYZ")
+    if [[ $MOCK_OK == 1 ]]; then TARGETS+=("spiderd Mock VPC GET|30|$SPIDER_SOCK|$VPC_PATH"); fi
+fi
+for conns in "${LEVELS[@]}"; do
+    for round in $(seq "$ROUNDS"); do
+        for target in "${TARGETS[@]}"; do
+            IFS='|' read -r label goal sock path <<<"$target"
+            measure "$label" "$goal" "$sock" "$path" "$conns" "$round"
+        done
+    done
+done
+BUSY_AFTER=$(cpu_busy)
+
+# ---------- the table ----------
+# With several rounds, each target shows its median round (by req/s) and the req/s of all rounds.
+median_row() { # label conns -> the row of the median round
+    local label=$1 conns=$2 row l g c r n j
+    local -a picked=()
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r l g c r n j <<<"$row"
+        if [[ $l == "$label" && $c == "$conns" ]]; then picked+=("$(field "$j" rps)|$row"); fi
+    done
+    ((${#picked[@]})) || return 0
+    printf '%s\n' "${picked[@]}" | sort -t'|' -k1,1g | sed -n "$(((${#picked[@]} + 1) / 2))p" | cut -d'|' -f2-
+}
+all_rounds() { # label conns -> "55.1k 53.2k ..."
+    local label=$1 conns=$2 row l g c r n j out=
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r l g c r n j <<<"$row"
+        if [[ $l == "$label" && $c == "$conns" ]]; then
+            out+="$(awk -v x="$(field "$j" rps)" 'BEGIN { printf "%.1fk ", x / 1000 }')"
+        fi
+    done
+    echo "${out% }"
+}
+
+say ""
+say "Keep-alive GETs over a Unix socket, one request in flight per connection; ${DURATION}s measured after ${WARMUP}s warm-up,"
+say "$ROUNDS round(s) per target$( ((ROUNDS > 1)) && echo ', median round shown'). Load generator: spider-load, $THREADS thread(s)."
+say "nginx: worker_processes $NGINX_WORKERS, return 200 with a ${#NGINX_BODY}-byte JSON. spiderd: ${SPIDERD_BIN:-none} ($BUILD_KIND build)."
+if [[ $PIN == 1 ]]; then
+    say "CPUs: $(nproc), pinned — servers on CPU 0, load generator on CPU 1 (BENCH_PIN=0 lets the scheduler place them)."
+else
+    say "CPUs: $(nproc), not pinned — the scheduler places client and server (figures at few connections are bimodal; see README)."
+fi
+say "Machine busy before/after (other processes, 1 s sample): ${BUSY_BEFORE}% / ${BUSY_AFTER}%. Latencies in microseconds."
+say ""
+fmt='%-22s %5s %10s %8s %8s %8s %8s %6s %6s %6s %8s %5s  %s\n'
+# shellcheck disable=SC2059
+printf "$fmt" target conns req/s p50 p90 p99 p99.9 body errors other "% nginx" goal result
+MAX_OTHER=0
+for conns in "${LEVELS[@]}"; do
+    nginx_rps=
+    for target in "${TARGETS[@]}"; do
+        IFS='|' read -r label goal _ <<<"$target"
+        row=$(median_row "$label" "$conns")
+        [[ -n $row ]] || continue
+        IFS='|' read -r _ _ _ _ other json <<<"$row"
+        if ((other > MAX_OTHER)); then MAX_OTHER=$other; fi
+        rps=$(field "$json" rps)
+        if [[ $label == "nginx /" ]]; then nginx_rps=$rps; fi
+        pct=- verdict=- goalcol=-
+        if [[ $goal != - && -n $nginx_rps ]]; then
+            pct=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
+            goalcol="$goal%"
+            verdict=$(awk -v a="$rps" -v b="$nginx_rps" -v g="$goal" 'BEGIN { print (b > 0 && 100 * a / b >= g) ? "meets" : "below" }')
+        fi
+        # shellcheck disable=SC2059
+        printf "$fmt" "$label" "$conns" "$(printf '%.0f' "$rps")" "$(field "$json" p50_us)" "$(field "$json" p90_us)" \
+            "$(field "$json" p99_us)" "$(field "$json" p999_us)" "$(field "$json" body_bytes)" "$(field "$json" errors)" \
+            "$other%" "$pct" "$goalcol" "$verdict"
+    done
+done
+if ((ROUNDS > 1)); then
+    say ""
+    say "req/s of every round:"
+    for conns in "${LEVELS[@]}"; do
+        for target in "${TARGETS[@]}"; do
+            IFS='|' read -r label _ <<<"$target"
+            printf '  %-22s %5s  %s\n' "$label" "$conns" "$(all_rounds "$label" "$conns")"
+        done
+    done
+fi
+say ""
+if ((MAX_OTHER > 5)); then
+    say "Note: other processes used up to ${MAX_OTHER}% of the CPUs during a measurement ('other' column); those rows are skewed."
+fi
+say "Goals (informational, never a build failure): readyz >= 60% and the Mock VPC GET >= 30% of nginx's req/s at the same connection count."
+
+# ---------- optional cross-check with h2load ----------
+if [[ $H2LOAD == 1 ]] && command -v h2load >/dev/null; then
+    ms() { awk -v s="$1" 'BEGIN { printf "%dms", s * 1000 }'; }
+    h2check() { # label socket path
+        local out
+        run_child "${CLIENT_CPU[@]}" h2load --h1 -B "unix:$2" -c "$CONNS" -D "$(ms "$DURATION")" \
+            --warm-up-time "$(ms "$WARMUP")" "http://localhost$3" >"$TMP/h2load.log" 2>&1 || true
+        out=$(cat "$TMP/h2load.log")
+        printf '  %-22s %s\n' "$1" "$(grep -m1 '^finished in' <<<"$out" || echo "(no result)")"
+        printf '  %-22s %s\n' "" "$(grep -m1 '^requests:' <<<"$out" || true)"
+    }
+    say ""
+    say "Cross-check with h2load --h1 (another client, same placement; expect the same range, not the same number), $CONNS connections:"
+    h2check "nginx /" "$NGINX_SOCK" /
+    if [[ $SPIDER_OK == 1 ]]; then h2check "spiderd readyz" "$SPIDER_SOCK" "$READYZ"; fi
+fi
+
+if ((${#PROBLEMS[@]})); then
+    warn "incomplete run: ${PROBLEMS[*]}"
+    exit 1
+fi
+if ((FAILED_RUNS)); then
+    warn "$FAILED_RUNS measurement(s) had failed requests"
+    exit 1
+fi
+exit 0
