@@ -10,4 +10,5 @@ _Static_assert(sizeof(spider_connection_info) == 48, "connection info v1 size");
 _Static_assert(offsetof(spider_result, json) == 16, "json moved");
 _Static_assert(sizeof(spider_result) == 64, "result v1 size");
 _Static_assert(offsetof(spider_driver_table, connect) == 32, "connect moved");
-_Static_assert(sizeof(spider_driver_table) == 64, "driver table v1 size");
+_Static_assert(offsetof(spider_driver_table, try_call) == 64, "try_call moved");
+_Static_assert(sizeof(spider_driver_table) == 72, "driver table v1 size");

@@ -42,7 +42,7 @@ public enum DriverExport {
             let connection = try driver.connect(info)
             return ConnectionBox(host: host, close: { connection.close() }, dispatch: { name, json, ctx in
                 try D.Connection.operations.dispatch(connection, name, json, ctx)
-            })
+            }, isImmediate: { D.Connection.operations.isImmediate($0) })
         })
         let table = UnsafeMutablePointer<spider_driver_table>.allocate(capacity: 1)  // lives forever
         table.initialize(to: spider_driver_table(
@@ -54,7 +54,8 @@ public enum DriverExport {
             connect: connectThunk,
             disconnect: disconnectThunk,
             call: callThunk,
-            release: releaseThunk))
+            release: releaseThunk,
+            try_call: tryCallThunk))
         outVersion.pointee = chosen
         outTable.pointee = UnsafePointer(table)
         return spider_status(SPIDER_OK)
@@ -74,11 +75,13 @@ final class ConnectionBox: @unchecked Sendable {
     let host: UnsafePointer<spider_host_services>
     let close: () -> Void
     let dispatch: (String, Data, CallContext) throws -> Data
+    let isImmediate: (String) -> Bool
     init(host: UnsafePointer<spider_host_services>, close: @escaping () -> Void,
-         dispatch: @escaping (String, Data, CallContext) throws -> Data) {
+         dispatch: @escaping (String, Data, CallContext) throws -> Data, isImmediate: @escaping (String) -> Bool) {
         self.host = host
         self.close = close
         self.dispatch = dispatch
+        self.isImmediate = isImmediate
     }
 }
 
@@ -128,6 +131,26 @@ private let callThunk: @convention(c) (
     } catch {
         fill(result, with: error)
     }
+}
+
+private let tryCallThunk: @convention(c) (
+    OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<spider_result>?
+) -> Int32 = { connection, operation, request, requestLength, result in
+    guard let connection, let operation, let result else { return 0 }
+    let box = Unmanaged<ConnectionBox>.fromOpaque(UnsafeRawPointer(connection)).takeUnretainedValue()
+    let name = String(cString: operation)
+    guard box.isImmediate(name) else { return 0 }
+    let json = request.map { Data(bytes: $0, count: requestLength) } ?? Data("{}".utf8)
+    do {
+        let output = try box.dispatch(name, json, CallContext(host: box.host, context: nil, mustNotBlock: true))
+        result.pointee.status = spider_status(SPIDER_OK)
+        (result.pointee.json, result.pointee.json_len) = copyOut(output)
+    } catch is WouldBlock {
+        return 0
+    } catch {
+        fill(result, with: error)
+    }
+    return 1
 }
 
 private let releaseThunk: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<spider_result>?) -> Void = {

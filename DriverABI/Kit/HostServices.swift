@@ -23,10 +23,27 @@ public struct HostServices: @unchecked Sendable {
     }
 }
 
+/// Thrown by `CallContext.mayBlock()` during an immediate attempt: the host will retry the
+/// operation on a worker thread, where blocking is allowed.
+public struct WouldBlock: Error, Sendable {}
+
 /// One in-flight call: ask it whether to stop, and report progress.
 public struct CallContext: @unchecked Sendable {
     let host: UnsafePointer<spider_host_services>
     let context: OpaquePointer?
+    /// True during `try_call`, on the host's I/O thread: nothing may block.
+    public let mustNotBlock: Bool
+
+    init(host: UnsafePointer<spider_host_services>, context: OpaquePointer?, mustNotBlock: Bool = false) {
+        self.host = host
+        self.context = context
+        self.mustNotBlock = mustNotBlock
+    }
+
+    /// Call before anything that may block; during an immediate attempt it declines the attempt.
+    public func mayBlock() throws {
+        if mustNotBlock { throw WouldBlock() }
+    }
 
     /// True when the client went away or the call's deadline passed.
     public var isCancelled: Bool {

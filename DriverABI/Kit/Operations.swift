@@ -8,19 +8,28 @@ public struct EmptyRequest: Codable, Sendable {
 }
 
 public struct Operations<Connection>: Sendable {
-    typealias Handler = @Sendable (Connection, Data, CallContext) throws -> Data
+    struct Handler: Sendable {
+        /// May be tried at once on the host's I/O thread (`try_call`).
+        let immediate: Bool
+        let run: @Sendable (Connection, Data, CallContext) throws -> Data
+    }
     var handlers: [String: Handler] = [:]
 
     public init() {}
 
     /// Answer `name` with `body`. The request JSON is decoded as `Request`; a decoding error
     /// becomes INVALID_ARGUMENT naming the field.
+    ///
+    /// `immediate: true` lets the host try the operation on its I/O thread (`try_call`) for
+    /// operations that change nothing and usually answer from memory. The body must then never
+    /// block: before anything that might (I/O, sleep, a wait), call `try context.mayBlock()`,
+    /// which declines the immediate attempt so the host retries it on a worker thread.
     public func on<Request: Decodable & Sendable, Result: Encodable & Sendable>(
-        _ name: String,
+        _ name: String, immediate: Bool = false,
         _ body: @escaping @Sendable (Connection, Request, CallContext) throws -> Result
     ) -> Operations {
         var copy = self
-        copy.handlers[name] = { connection, json, context in
+        copy.handlers[name] = Handler(immediate: immediate) { connection, json, context in
             let request: Request
             do {
                 request = try JSONDecoder().decode(Request.self, from: json)
@@ -32,6 +41,8 @@ public struct Operations<Connection>: Sendable {
         return copy
     }
 
+    func isImmediate(_ name: String) -> Bool { handlers[name]?.immediate ?? false }
+
     /// The operation names, for diagnostics.
     public var names: [String] { handlers.keys.sorted() }
 
@@ -39,6 +50,6 @@ public struct Operations<Connection>: Sendable {
         guard let handler = handlers[name] else {
             throw DriverError.unsupported("operation '\(name)' is not supported by this driver")
         }
-        return try handler(connection, json, context)
+        return try handler.run(connection, json, context)
     }
 }

@@ -63,6 +63,21 @@ public final class SpiderApp: Sendable {
         if !calls.isEmpty { logger.info("cancelled \(calls.count) driver call(s) in flight") }
     }
 
+    /// Tries a read on the I/O thread; nil when it would block and must go to a worker.
+    func runImmediately(_ route: Route, _ request: APIRequest) -> APIResponse? {
+        var request = request
+        request.immediate = true
+        do {
+            return try route.handler(self, request)
+        } catch is MustOffload {
+            return nil
+        } catch let e as HostError {
+            return .error(e)
+        } catch {
+            return nil  // let the worker path produce (and log) the error
+        }
+    }
+
     /// Runs a handler and turns whatever it throws into the JSON error envelope. State-changing
     /// requests are logged and audited with the peer's uid/pid.
     func run(_ route: Route, _ request: APIRequest) -> APIResponse {

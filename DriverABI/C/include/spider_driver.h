@@ -12,6 +12,7 @@
  *   spider_driver_entry(host, 1, 1, &v, &t) -> picks v, returns its table t
  *   t->connect(t->driver_data, info, &conn, &res)      one handle per connection config
  *   t->call(conn, ctx, "vpc.create", json, len, &res)  any number, possibly concurrent
+ *   t->try_call(conn, "vpc.get", json, len, &res)      optional: answer at once or decline
  *   t->release(t->driver_data, &res)                   after every connect and call
  *   t->disconnect(conn)                                once, after the last call on conn
  *
@@ -167,8 +168,9 @@ typedef struct spider_result {
  *    that connection has returned.
  *  - `release` may be called from any thread, once per connect/call result, and must
  *    accept NULL buffers.
- *  - Calls block: the host runs them on its own worker threads, never on its I/O threads,
+ *  - `call` may block: the host runs it on its own worker threads, never on its I/O threads,
  *    so a driver may do blocking network I/O. It should honor is_cancelled.
+ *  - `try_call` must never block (see below); it may run concurrently with `call`.
  *  - Two connections must never share mutable state by accident (no hidden globals);
  *    state that is shared on purpose (one cloud account seen by two connections) is the
  *    driver's to lock.
@@ -200,6 +202,16 @@ typedef struct spider_driver_table {
     /* Free the buffers of a result filled by this driver (json, message, cloud_error).
        Must not free the struct itself: the host owns it. */
     void (*release)(void *driver_data, spider_result *result);
+
+    /* Optional (NULL = not offered): answer `operation` only if it can be done at once, without
+       blocking — from memory, with no network or disk I/O, no sleep and no wait for a busy lock.
+       Return 1 after filling `result` exactly as `call` would (and it is released the same way);
+       return 0, touching nothing, when the answer would need to block: the host then runs `call`
+       on a worker thread. The host calls it on its I/O threads, so it must NEVER block; it saves
+       two thread hops per request for answers a driver holds in memory (catalogue caches, an
+       in-memory cloud). The host only tries operations that change nothing (get, list, status). */
+    int32_t (*try_call)(spider_connection *connection, const char *operation,
+                        const char *request, size_t request_len, spider_result *result);
 } spider_driver_table;
 
 /* ---------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ struct APIRequest: Sendable {
     let peer: PeerCredentials?
     let call: CallState
     var parameters: [String: String] = [:]
+    /// True while the handler runs on the I/O thread: nothing may block (see `Execution`).
+    var immediate = false
 
     /// A path parameter (already percent-decoded).
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
@@ -78,7 +80,7 @@ struct APIResponse: Sendable {
 enum JSONCoding {
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        e.outputFormatting = [.withoutEscapingSlashes]
         return e
     }()
 }

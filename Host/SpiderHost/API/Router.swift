@@ -3,20 +3,32 @@
 import Foundation
 import NIOHTTP1
 
+/// Where a route's handler runs.
+enum Execution: Sendable {
+    /// Cheap and never blocks (health): always on the I/O thread.
+    case ioThread
+    /// Reads: tried on the I/O thread first, where the driver may answer at once (`try_call`);
+    /// anything that would block sends the request on to a worker thread.
+    case ioThreadFirst
+    /// Changes, or anything that blocks: on a worker thread.
+    case worker
+}
+
 struct Route: Sendable {
     typealias Handler = @Sendable (SpiderApp, APIRequest) throws -> APIResponse
     let method: HTTPMethod
     let segments: [Substring]
-    /// Inline handlers are cheap and never block: they run on the I/O thread.
-    let inline: Bool
+    let execution: Execution
     let handler: Handler
 }
 
 struct Router: Sendable {
     private var routes: [Route] = []
 
-    mutating func add(_ method: HTTPMethod, _ pattern: String, inline: Bool = false, _ handler: @escaping Route.Handler) {
-        routes.append(Route(method: method, segments: pattern.split(separator: "/"), inline: inline, handler: handler))
+    /// GET routes default to `.ioThreadFirst`, the others to `.worker`.
+    mutating func add(_ method: HTTPMethod, _ pattern: String, execution: Execution? = nil, _ handler: @escaping Route.Handler) {
+        routes.append(Route(method: method, segments: pattern.split(separator: "/"),
+                            execution: execution ?? (method == .GET ? .ioThreadFirst : .worker), handler: handler))
     }
 
     enum Match {

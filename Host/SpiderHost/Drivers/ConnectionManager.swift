@@ -2,6 +2,7 @@
 // that (CB-Spider reconnects on every call). A connection closes once its last call returns.
 import Foundation
 import Logging
+import SpiderDriverABI
 import SpiderModels
 import Synchronization
 
@@ -23,16 +24,28 @@ final class OpenConnection: Sendable {
 
     /// Runs one operation; the handle stays open at least until it returns.
     func call(_ operation: String, _ request: [UInt8], state: CallState) -> DriverOutcome {
-        let admitted = usage.withLock { u -> Bool in
+        guard admit() else { return closedFailure }
+        defer { release() }
+        return driver.call(handle.pointer, operation: operation, request: request, state: state)
+    }
+
+    /// Offers an operation to the driver to answer at once; nil when it would block.
+    func tryCall(_ operation: String, _ request: [UInt8]) -> DriverOutcome? {
+        guard admit() else { return closedFailure }
+        defer { release() }
+        return driver.tryCall(handle.pointer, operation: operation, request: request)
+    }
+
+    private var closedFailure: DriverOutcome {
+        .failure(DriverFailure(status: spider_status(SPIDER_CANCELLED), message: "connection '\(name)' was closed", retryAfterMs: 0))
+    }
+
+    private func admit() -> Bool {
+        usage.withLock { u in
             if u.closing { return false }
             u.inFlight += 1
             return true
         }
-        guard admitted else {
-            return .failure(DriverFailure(status: 10, message: "connection '\(name)' was closed", retryAfterMs: 0))
-        }
-        defer { release() }
-        return driver.call(handle.pointer, operation: operation, request: request, state: state)
     }
 
     /// Stops new calls; disconnects now or when the last call in flight returns.
@@ -71,6 +84,11 @@ final class ConnectionManager: Sendable {
         self.catalog = catalog
         self.loader = loader
         self.logger = logger
+    }
+
+    /// The connection if it is open already (never blocks).
+    func openConnection(_ name: String) -> OpenConnection? {
+        open.withLock { $0[name] }
     }
 
     /// The open connection for a config, opening it (and loading its driver) on first use.

@@ -88,7 +88,8 @@ final class DriverLoader: Sendable {
         guard Self.hostABIRange.contains(chosen), table.pointee.abi_version == chosen else {
             throw refuse("the driver chose ABI version \(chosen), outside what the host offered")
         }
-        guard table.pointee.struct_size >= UInt32(MemoryLayout<spider_driver_table>.size) else {
+        // Everything up to `release` is required; later fields (try_call) are optional.
+        guard table.pointee.struct_size >= UInt32(MemoryLayout<spider_driver_table>.offset(of: \.try_call)!) else {
             throw refuse("its driver table is \(table.pointee.struct_size) bytes, smaller than ABI \(chosen) requires")
         }
         let t = table.pointee

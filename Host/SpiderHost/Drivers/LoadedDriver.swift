@@ -104,6 +104,23 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
         return take(&result)
     }
 
+    /// Offers the call to the driver's `try_call`; nil when the driver has none or declines.
+    func tryCall(_ handle: OpaquePointer, operation: String, request: [UInt8]) -> DriverOutcome? {
+        guard hasTryCall, let tryCall = table.pointee.try_call else { return nil }
+        var result = Self.emptyResult()
+        let answered = request.withUnsafeBufferPointer { body in
+            body.withMemoryRebound(to: CChar.self) { chars in
+                tryCall(handle, operation, chars.baseAddress, chars.count, &result)
+            }
+        }
+        return answered == 1 ? take(&result) : nil
+    }
+
+    /// `try_call` is read only when the driver's table is large enough to hold it.
+    private var hasTryCall: Bool {
+        Int(table.pointee.struct_size) >= MemoryLayout<spider_driver_table>.offset(of: \.try_call)! + MemoryLayout<Int>.size
+    }
+
     private static func emptyResult() -> spider_result {
         var r = spider_result()
         r.struct_size = UInt32(MemoryLayout<spider_result>.size)

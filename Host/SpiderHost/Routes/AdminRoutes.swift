@@ -5,7 +5,7 @@ import SpiderModels
 enum AdminRoutes {
     static func add(to r: inout Router) {
         r.add(.POST, "/spider/driver") { app, req in try .json(registerDriver(app, req)) }
-        r.add(.GET, "/spider/driver/capability") { app, req in try .json(capabilities(app, req)) }
+        r.add(.GET, "/spider/driver/capability", execution: .worker) { app, req in try .json(capabilities(app, req)) }
         readRoutes(&r, .driver, param: "DriverName", rows: \.drivers, provider: \.provider, present: info)
         deleteRoute(&r, .driver, param: "DriverName", referencedBy: \.driver)
 

@@ -19,11 +19,11 @@ enum CatalogRoutes {
     ) {
         r.add(.GET, base) { app, req in
             let gw = try DriverGateway(app, req, needs: capability, named: capabilityName)
-            return try .json(gw.run(list.0, EmptyResult(), as: L.self))
+            return try gw.answer(list.0, EmptyResult(), as: L.self)
         }
         r.add(.GET, base + "/{\(param)}") { app, req in
             let gw = try DriverGateway(app, req, needs: capability, named: capabilityName)
-            return try .json(gw.run(get.0, NameRequest(Name: req.parameter(param)), as: G.self))
+            return try gw.answer(get.0, NameRequest(Name: req.parameter(param)), as: G.self)
         }
     }
 }

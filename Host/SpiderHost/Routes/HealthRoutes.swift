@@ -8,11 +8,11 @@ enum HealthRoutes {
 
     static func add(to r: inout Router) {
         let ready = try! APIResponse.json(Message(message: "spiderd is ready"))
-        r.add(.GET, "/spider/readyz", inline: true) { _, _ in ready }
-        r.add(.GET, "/spider/healthcheck", inline: true) { _, _ in ready }
-        r.add(.GET, "/spider/health", inline: true) { _, _ in ready }
+        r.add(.GET, "/spider/readyz", execution: .ioThread) { _, _ in ready }
+        r.add(.GET, "/spider/healthcheck", execution: .ioThread) { _, _ in ready }
+        r.add(.GET, "/spider/health", execution: .ioThread) { _, _ in ready }
         let version = try! APIResponse.json(VersionInfo(Version: SpiderApp.version, DriverABIVersion: Int(SPIDER_ABI_VERSION),
                                                         SwiftToolchain: DriverLoader.swiftToolchain))
-        r.add(.GET, "/spider/version", inline: true) { _, _ in version }
+        r.add(.GET, "/spider/version", execution: .ioThread) { _, _ in version }
     }
 }

@@ -21,7 +21,7 @@ enum KeyPairRoutes {
         r.add(.GET, "/spider/keypair/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.keyPairHandler, named: "keyPairHandler")
             let iid = try gw.iid(.keypair, req.parameter("Name"))
-            return try .json(present(try gw.run("keypair.get", IIDRequest(IId: iid), as: KeyPairInfo.self), gw))
+            return try gw.answer("keypair.get", IIDRequest(IId: iid), as: KeyPairInfo.self) { present($0, gw) }
         }
         r.add(.DELETE, "/spider/keypair/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.keyPairHandler, named: "keyPairHandler")
@@ -36,7 +36,10 @@ enum KeyPairRoutes {
     static func present(_ key: KeyPairInfo, _ gw: DriverGateway) -> KeyPairInfo {
         var out = key
         out.IId = gw.userIID(key.IId, .keypair)
-        out.PrivateKey = nil
+        if out.PrivateKey != nil {
+            out.PrivateKey = nil
+            gw.noteChange()
+        }
         return out
     }
 }

@@ -39,8 +39,9 @@ enum NetworkRoutes {
         }
         r.add(.GET, "/spider/vpc/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
-            let vpc = try gw.run("vpc.get", IIDRequest(IId: try gw.iid(.vpc, req.parameter("Name"))), as: VPCInfo.self)
-            return try .json(present(vpc, gw))
+            return try gw.answer("vpc.get", IIDRequest(IId: try gw.iid(.vpc, req.parameter("Name"))), as: VPCInfo.self) {
+                present($0, gw)
+            }
         }
         r.add(.DELETE, "/spider/vpc/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")

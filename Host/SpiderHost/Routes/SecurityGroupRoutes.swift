@@ -22,7 +22,7 @@ enum SecurityGroupRoutes {
         r.add(.GET, "/spider/securitygroup/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.securityHandler, named: "securityHandler")
             let iid = try gw.iid(.securitygroup, req.parameter("Name"))
-            return try .json(present(try gw.run("sg.get", IIDRequest(IId: iid), as: SecurityInfo.self), gw))
+            return try gw.answer("sg.get", IIDRequest(IId: iid), as: SecurityInfo.self) { present($0, gw) }
         }
         r.add(.DELETE, "/spider/securitygroup/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.securityHandler, named: "securityHandler")

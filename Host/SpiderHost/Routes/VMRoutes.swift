@@ -38,7 +38,7 @@ enum VMRoutes {
         r.add(.GET, "/spider/vm/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
             let iid = try gw.iid(.vm, req.parameter("Name"))
-            return try .json(present(try gw.run("vm.get", IIDRequest(IId: iid), as: VMInfo.self), gw))
+            return try gw.answer("vm.get", IIDRequest(IId: iid), as: VMInfo.self) { present($0, gw) }
         }
         r.add(.DELETE, "/spider/vm/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
@@ -58,18 +58,18 @@ enum VMRoutes {
         r.add(.GET, "/spider/vmstatus/{Name}") { app, req in
             let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
             let iid = try gw.iid(.vm, req.parameter("Name"))
-            return try .json(gw.run("vm.status", IIDRequest(IId: iid), as: VMStatusResult.self))
+            return try gw.answer("vm.status", IIDRequest(IId: iid), as: VMStatusResult.self)
         }
         // CB-Spider has used both PUT and GET for control; accept both.
         for method in [HTTPMethodName.PUT, .GET] {
-            r.add(method.nio, "/spider/controlvm/{Name}") { app, req in
+            r.add(method.nio, "/spider/controlvm/{Name}", execution: .worker) { app, req in
                 let action = req.query["action"]?.lowercased() ?? ""
                 guard ["suspend", "resume", "reboot"].contains(action) else {
                     throw HostError.badRequest("action must be suspend, resume or reboot (got '\(action)')")
                 }
                 let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
                 let iid = try gw.iid(.vm, req.parameter("Name"))
-                return try .json(gw.run("vm.\(action)", IIDRequest(IId: iid), as: VMStatusResult.self))
+                return try gw.answer("vm.\(action)", IIDRequest(IId: iid), as: VMStatusResult.self)
             }
         }
     }

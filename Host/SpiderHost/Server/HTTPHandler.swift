@@ -120,9 +120,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = APIRequest(method: head.method, path: path, query: query, body: bytes, peer: peer,
                                  call: CallState(timeoutSeconds: app.config.callTimeout), parameters: parameters)
 
-        if route.inline {
+        switch route.execution {
+        case .ioThread:
             respond(context, app.run(route, request), keepAlive: keepAlive)
             return
+        case .ioThreadFirst:
+            if let response = app.runImmediately(route, request) {
+                respond(context, response, keepAlive: keepAlive)
+                return
+            }
+        case .worker:
+            break
         }
 
         let id = requestID

@@ -7,12 +7,21 @@ struct DriverGateway {
     let app: SpiderApp
     let connection: OpenConnection
     let call: CallState
+    let immediate: Bool
+    /// Counts what presenting a driver answer changed, so an unchanged answer is passed on as is.
+    private let changes = ChangeCounter()
 
     /// Opens (or reuses) the connection and refuses with 501 when its driver lacks `capability`.
     init(_ app: SpiderApp, _ request: APIRequest, needs capability: KeyPath<DriverCapabilities, Bool>?, named: String) throws {
         self.app = app
         let name = try request.connectionName()
-        connection = try app.connections.connection(name)
+        immediate = request.immediate
+        if immediate {
+            guard let open = app.connections.openConnection(name) else { throw MustOffload() }  // opening blocks
+            connection = open
+        } else {
+            connection = try app.connections.connection(name)
+        }
         call = request.call
         if let capability, !connection.capabilities[keyPath: capability] {
             let m = connection.driver.installed.manifest
@@ -23,7 +32,25 @@ struct DriverGateway {
     var connectionName: String { connection.name }
 
     func run<Result: Decodable>(_ operation: String, _ request: some Encodable, as: Result.Type) throws -> Result {
+        try decode(Result.self, try runRaw(operation, request), operation)
+    }
+
+    /// Runs an operation and answers with its result as the user sees it. The result is always
+    /// decoded (so a malformed answer is a 502); when `present` changes nothing, the driver's
+    /// bytes are passed on instead of being encoded again.
+    func answer<Result: Codable & Sendable>(_ operation: String, _ request: some Encodable, as: Result.Type,
+                                          present: (Result) -> Result = { $0 }) throws -> APIResponse {
         let data = try runRaw(operation, request)
+        let value = try decode(Result.self, data, operation)
+        let before = changes.count
+        let shown = present(value)
+        return changes.count == before ? .raw(data) : try .json(shown)
+    }
+
+    /// Records a change made while presenting a result (see `answer`).
+    func noteChange() { changes.count += 1 }
+
+    private func decode<Result: Decodable>(_ type: Result.Type, _ data: Data, _ operation: String) throws -> Result {
         do {
             return try JSONDecoder().decode(Result.self, from: data)
         } catch let error as DecodingError {
@@ -33,7 +60,14 @@ struct DriverGateway {
 
     func runRaw(_ operation: String, _ request: some Encodable) throws -> Data {
         let body = try Array(JSONCoding.encoder.encode(request))
-        switch connection.call(operation, body, state: call) {
+        let outcome: DriverOutcome
+        if immediate {
+            guard let answer = connection.tryCall(operation, body) else { throw MustOffload() }
+            outcome = answer
+        } else {
+            outcome = connection.call(operation, body, state: call)
+        }
+        switch outcome {
         case .ok(let data): return data
         case .failure(let failure): throw failure.hostError(driver: connection.driver.label, operation: operation)
         }
@@ -56,7 +90,9 @@ struct DriverGateway {
 
     /// Rewrites an IID returned by the driver to the user's name, when the host maps its cloud ID.
     func userIID(_ iid: IID, _ type: ResourceType) -> IID {
-        guard let key = app.iids.name(connection: connectionName, type: type, systemID: iid.SystemId) else { return iid }
+        guard let key = app.iids.name(connection: connectionName, type: type, systemID: iid.SystemId),
+              key.name != iid.NameId else { return iid }
+        noteChange()
         return IID(NameId: key.name, SystemId: iid.SystemId)
     }
 
@@ -95,6 +131,10 @@ struct DriverGateway {
         }
         try app.iids.remove(connection: connectionName, type: type, owner: owner, name: name)
     }
+}
+
+final class ChangeCounter: @unchecked Sendable {  // used by one request on one thread
+    var count = 0
 }
 
 /// Names must be usable in a URL path segment and a log line.

@@ -25,3 +25,6 @@ struct HostError: Error, CustomStringConvertible, Sendable {
         .badRequest("\(what): \(DecodingErrorText.describe(error))")
     }
 }
+
+/// Thrown on the I/O thread when answering would block: the request moves to a worker thread.
+struct MustOffload: Error {}

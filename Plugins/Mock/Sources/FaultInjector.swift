@@ -14,7 +14,10 @@ struct FaultInjector: Sendable {
 
     /// Runs before every operation. Free when both knobs are 0.
     func apply(_ context: CallContext) throws {
-        if latencyMs > 0 { try delay(context) }
+        if latencyMs > 0 {
+            try context.mayBlock()  // a delay is a block: decline an immediate attempt
+            try delay(context)
+        }
         if failureRate > 0, Double.random(in: 0..<1) < failureRate {
             throw DriverError.internal("injected failure (MockFailureRate=\(failureRateText))")
         }

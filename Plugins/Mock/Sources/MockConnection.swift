@@ -22,39 +22,41 @@ final class MockConnection: DriverConnection {
         try tenant.mutate(region, body)
     }
 
+    // Reads answer from memory, so the host may try them on its I/O thread (`read`);
+    // changes save the tenant's file and always run on a worker thread (`mock`).
     static let operations = Operations<MockConnection>()
         // Catalogue
-        .mock("regionzone.list") { (c, _: EmptyRequest) in c.listRegionZones() }
-        .mock("regionzone.get") { (c, r: NameRequest) in try c.getRegionZone(r) }
-        .mock("image.list") { (c, _: EmptyRequest) in c.listImages() }
-        .mock("image.get") { (c, r: NameRequest) in try c.getImage(r) }
-        .mock("vmspec.list") { (c, _: EmptyRequest) in c.listSpecs() }
-        .mock("vmspec.get") { (c, r: NameRequest) in try c.getSpec(r) }
+        .read("regionzone.list") { (c, _: EmptyRequest) in c.listRegionZones() }
+        .read("regionzone.get") { (c, r: NameRequest) in try c.getRegionZone(r) }
+        .read("image.list") { (c, _: EmptyRequest) in c.listImages() }
+        .read("image.get") { (c, r: NameRequest) in try c.getImage(r) }
+        .read("vmspec.list") { (c, _: EmptyRequest) in c.listSpecs() }
+        .read("vmspec.get") { (c, r: NameRequest) in try c.getSpec(r) }
         // VPCs and subnets
         .mock("vpc.create") { (c, r: VPCReqInfo) in try c.createVPC(r) }
-        .mock("vpc.list") { (c, _: EmptyRequest) in c.listVPCs() }
-        .mock("vpc.get") { (c, r: IIDRequest) in try c.getVPC(r) }
+        .read("vpc.list") { (c, _: EmptyRequest) in c.listVPCs() }
+        .read("vpc.get") { (c, r: IIDRequest) in try c.getVPC(r) }
         .mock("vpc.delete") { (c, r: IIDRequest) in try c.deleteVPC(r) }
         .mock("vpc.subnet.add") { (c, r: SubnetAddReqInfo) in try c.addSubnet(r) }
         .mock("vpc.subnet.remove") { (c, r: SubnetRemoveReqInfo) in try c.removeSubnet(r) }
         // Security groups
         .mock("sg.create") { (c, r: SecurityReqInfo) in try c.createSecurityGroup(r) }
-        .mock("sg.list") { (c, _: EmptyRequest) in c.listSecurityGroups() }
-        .mock("sg.get") { (c, r: IIDRequest) in try c.getSecurityGroup(r) }
+        .read("sg.list") { (c, _: EmptyRequest) in c.listSecurityGroups() }
+        .read("sg.get") { (c, r: IIDRequest) in try c.getSecurityGroup(r) }
         .mock("sg.delete") { (c, r: IIDRequest) in try c.deleteSecurityGroup(r) }
         .mock("sg.rules.add") { (c, r: SecurityRulesReqInfo) in try c.addRules(r) }
         .mock("sg.rules.remove") { (c, r: SecurityRulesReqInfo) in try c.removeRules(r) }
         // Key pairs
         .mock("keypair.create") { (c, r: KeyPairReqInfo) in try c.createKeyPair(r) }
-        .mock("keypair.list") { (c, _: EmptyRequest) in c.listKeyPairs() }
-        .mock("keypair.get") { (c, r: IIDRequest) in try c.getKeyPair(r) }
+        .read("keypair.list") { (c, _: EmptyRequest) in c.listKeyPairs() }
+        .read("keypair.get") { (c, r: IIDRequest) in try c.getKeyPair(r) }
         .mock("keypair.delete") { (c, r: IIDRequest) in try c.deleteKeyPair(r) }
         // VMs
         .mock("vm.start") { (c, r: VMReqInfo) in try c.startVM(r) }
-        .mock("vm.list") { (c, _: EmptyRequest) in c.listVMs() }
-        .mock("vm.get") { (c, r: IIDRequest) in try c.getVM(r) }
-        .mock("vm.status") { (c, r: IIDRequest) in try c.vmStatus(r) }
-        .mock("vm.status.list") { (c, _: EmptyRequest) in c.listVMStatuses() }
+        .read("vm.list") { (c, _: EmptyRequest) in c.listVMs() }
+        .read("vm.get") { (c, r: IIDRequest) in try c.getVM(r) }
+        .read("vm.status") { (c, r: IIDRequest) in try c.vmStatus(r) }
+        .read("vm.status.list") { (c, _: EmptyRequest) in c.listVMStatuses() }
         .mock("vm.suspend") { (c, r: IIDRequest) in try c.controlVM(r, .suspend) }
         .mock("vm.resume") { (c, r: IIDRequest) in try c.controlVM(r, .resume) }
         .mock("vm.reboot") { (c, r: IIDRequest) in try c.controlVM(r, .reboot) }
@@ -62,11 +64,18 @@ final class MockConnection: DriverConnection {
 }
 
 extension Operations where Connection == MockConnection {
-    /// Registers an operation that first pays the connection's injected latency and failures.
-    fileprivate func mock<Request: Decodable & Sendable, Result: Encodable & Sendable>(
+    /// Registers an operation that changes nothing and may be answered at once.
+    fileprivate func read<Request: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String, _ body: @escaping @Sendable (MockConnection, Request) throws -> Result
     ) -> Operations {
-        on(name) { (connection: MockConnection, request: Request, context: CallContext) in
+        mock(name, immediate: true, body)
+    }
+
+    /// Registers an operation that first pays the connection's injected latency and failures.
+    fileprivate func mock<Request: Decodable & Sendable, Result: Encodable & Sendable>(
+        _ name: String, immediate: Bool = false, _ body: @escaping @Sendable (MockConnection, Request) throws -> Result
+    ) -> Operations {
+        on(name, immediate: immediate) { (connection: MockConnection, request: Request, context: CallContext) in
             try connection.settings.faults.apply(context)
             return try body(connection, request)
         }
