@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(
             name: "SpiderHostTests",
-            dependencies: ["SpiderClient", "SpiderModels"],
+            dependencies: ["SpiderClient", "SpiderModels", "SpiderHost"],
             path: "Tests/SpiderHostTests"),
     ]
 )

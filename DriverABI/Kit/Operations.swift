@@ -2,6 +2,18 @@
 import Foundation
 import SpiderModels
 
+/// A result that is already JSON (e.g. kept beside a stored resource): returned as it is,
+/// without encoding again. The driver vouches that it has the operation's documented shape.
+public struct EncodedJSON: Encodable, Sendable {
+    public let data: Data
+    public init(_ data: Data) { self.data = data }
+
+    public func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(data, .init(codingPath: encoder.codingPath,
+                                                     debugDescription: "EncodedJSON is returned as it is, never nested"))
+    }
+}
+
 /// A request with no fields (list operations).
 public struct EmptyRequest: Codable, Sendable {
     public init() {}
@@ -36,7 +48,9 @@ public struct Operations<Connection>: Sendable {
             } catch let error as DecodingError {
                 throw DriverError.invalidArgument("\(name): \(DecodingErrorText.describe(error))")
             }
-            return try JSONEncoder().encode(try body(connection, request, context))
+            let result = try body(connection, request, context)
+            if let encoded = result as? EncodedJSON { return encoded.data }
+            return try JSONEncoder().encode(result)
         }
         return copy
     }

@@ -1,5 +1,6 @@
 // Where the host keeps its socket and data, and the limits that protect it.
 import Foundation
+import NIOCore
 
 public struct HostConfig: Sendable {
     public var socketPath: String
@@ -15,6 +16,22 @@ public struct HostConfig: Sendable {
     public var idleTimeout: Double = 120
     /// Threads that run blocking work (driver calls, database writes).
     public var workerThreads = 64
+    /// Event-loop threads serving the socket (one per usable core by default).
+    public var ioThreads = HostConfig.usableCores
+
+    /// Cores this process may run on: its CPU affinity (taskset, systemd's CPUAffinity) within
+    /// NIO's count (which honors cgroup limits). More event loops than cores only add switches.
+    public static var usableCores: Int {
+        // `Cpus_allowed_list: 0-3,8` in /proc/self/status (sched_getaffinity is hidden from Swift).
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
+        else { return System.coreCount }
+        let allowed = line.dropFirst("Cpus_allowed_list:".count).split(separator: ",").reduce(0) { count, range in
+            let ends = range.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return count + (ends.count == 2 ? ends[1] - ends[0] + 1 : ends.count)
+        }
+        return max(1, min(allowed, System.coreCount))
+    }
 
     public init(socketPath: String, dataDir: String, driverRoots: [String]) {
         self.socketPath = socketPath

@@ -41,11 +41,14 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("worker-threads"), help: "Threads for blocking work (driver calls, database writes).")
     var workerThreads: Int = 64
 
+    @Option(name: .customLong("io-threads"), help: "Event-loop threads serving the socket (default: one per usable core).")
+    var ioThreads: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     func validate() throws {
-        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0 else {
+        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, (ioThreads ?? 1) > 0 else {
             throw ValidationError("limits and timeouts must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
@@ -67,6 +70,7 @@ struct Spiderd: ParsableCommand {
         config.requestTimeout = requestTimeout
         config.idleTimeout = idleTimeout
         config.workerThreads = workerThreads
+        if let ioThreads { config.ioThreads = ioThreads }
         do {
             let app = try SpiderApp(config: config, logger: logger)
             let server = SpiderServer(app: app)

@@ -224,8 +224,9 @@ else
     fi
 
     mkdir -m 700 -p "$TMP/data"
+    # shellcheck disable=SC2086  # SPIDERD_ARGS is a list of extra flags
     "${SERVER_CPU[@]}" "$SPIDERD_BIN" --socket "$SPIDER_SOCK" --data-dir "$TMP/data" --drivers-dir "$DRIVERS" \
-        >"$TMP/spiderd.log" 2>&1 &
+        ${SPIDERD_ARGS:-} >"$TMP/spiderd.log" 2>&1 &
     SPIDERD_PID=$!
     wait_ready spiderd "$SPIDERD_PID" "$SPIDER_SOCK" "$READYZ" "$START_TIMEOUT" "$TMP/spiderd.log" || exit 1
     SPIDER_OK=1

@@ -23,12 +23,22 @@ struct Route: Sendable {
 }
 
 struct Router: Sendable {
-    private var routes: [Route] = []
+    /// Routes by segment count and first segment after `/spider`: a request only tries the few
+    /// routes of its own shape (matching is on every request's path).
+    private var buckets: [Bucket: [Route]] = [:]
+
+    private struct Bucket: Hashable {
+        var count: Int
+        var resource: Substring
+    }
 
     /// GET routes default to `.ioThreadFirst`, the others to `.worker`.
     mutating func add(_ method: HTTPMethod, _ pattern: String, execution: Execution? = nil, _ handler: @escaping Route.Handler) {
-        routes.append(Route(method: method, segments: pattern.split(separator: "/"),
-                            execution: execution ?? (method == .GET ? .ioThreadFirst : .worker), handler: handler))
+        let segments = pattern.split(separator: "/")
+        precondition(segments.count >= 2 && segments[1].first != "{", "routes start with two literal segments")
+        buckets[Bucket(count: segments.count, resource: segments[1]), default: []].append(
+            Route(method: method, segments: segments, execution: execution ?? (method == .GET ? .ioThreadFirst : .worker),
+                  handler: handler))
     }
 
     enum Match {
@@ -39,13 +49,14 @@ struct Router: Sendable {
 
     func match(_ method: HTTPMethod, _ path: String) -> Match {
         let parts = path.split(separator: "/")
+        guard parts.count >= 2, let candidates = buckets[Bucket(count: parts.count, resource: parts[1])] else { return .notFound }
         var allowed: [HTTPMethod] = []
-        for route in routes where route.segments.count == parts.count {
+        for route in candidates {
             var params: [String: String] = [:]
             var ok = true
             for (pattern, part) in zip(route.segments, parts) {
                 if pattern.first == "{" {
-                    params[String(pattern.dropFirst().dropLast())] = String(part).removingPercentEncoding ?? String(part)
+                    params[String(pattern.dropFirst().dropLast())] = decodeComponent(part, plusIsSpace: false)
                 } else if pattern != part {
                     ok = false
                     break
@@ -64,9 +75,16 @@ func parseQuery(_ query: Substring) -> [String: String] {
     var out: [String: String] = [:]
     for pair in query.split(separator: "&") {
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        let key = String(kv[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[0])
-        let raw = kv.count > 1 ? String(kv[1]) : ""
-        out[key] = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+        out[decodeComponent(kv[0], plusIsSpace: true)] = kv.count > 1 ? decodeComponent(kv[1], plusIsSpace: true) : ""
     }
     return out
+}
+
+/// Percent-decodes a URL component; most have nothing to decode, so those are only copied.
+func decodeComponent(_ part: Substring, plusIsSpace: Bool) -> String {
+    guard part.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
+        return String(part)
+    }
+    let text = plusIsSpace ? part.replacingOccurrences(of: "+", with: " ") : String(part)
+    return text.removingPercentEncoding ?? text
 }

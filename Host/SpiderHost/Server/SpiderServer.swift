@@ -14,7 +14,7 @@ public final class SpiderServer {
 
     public init(app: SpiderApp) {
         self.app = app
-        group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: app.config.ioThreads)
         listener = SocketListener(path: app.config.socketPath)
     }
 

@@ -59,7 +59,7 @@ struct DriverGateway {
     }
 
     func runRaw(_ operation: String, _ request: some Encodable) throws -> Data {
-        let body = try Array(JSONCoding.encoder.encode(request))
+        let body = try (request as? IIDRequest).map(IIDRequestJSON.encode) ?? Array(JSONCoding.encoder.encode(request))
         let outcome: DriverOutcome
         if immediate {
             guard let answer = connection.tryCall(operation, body) else { throw MustOffload() }

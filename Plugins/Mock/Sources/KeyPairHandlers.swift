@@ -24,11 +24,11 @@ extension MockConnection {
         KeyPairList(snapshot().keyPairs.inCreationOrder.map(\.info))
     }
 
-    func getKeyPair(_ request: IIDRequest) throws -> KeyPairInfo {
+    func getKeyPair(_ request: IIDRequest) throws -> EncodedJSON {
         guard let keyPair = snapshot().keyPairs.find(request.IId) else {
             throw MockError.notFound("key pair", request.IId.label)
         }
-        return keyPair.info
+        return keyPair.stored.answer
     }
 
     func deleteKeyPair(_ request: IIDRequest) throws -> EmptyResult {

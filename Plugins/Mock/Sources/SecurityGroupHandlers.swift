@@ -29,11 +29,11 @@ extension MockConnection {
         SecurityGroupList(snapshot().securityGroups.inCreationOrder.map(\.info))
     }
 
-    func getSecurityGroup(_ request: IIDRequest) throws -> SecurityInfo {
+    func getSecurityGroup(_ request: IIDRequest) throws -> EncodedJSON {
         guard let group = snapshot().securityGroups.find(request.IId) else {
             throw MockError.notFound("security group", request.IId.label)
         }
-        return group.info
+        return group.stored.answer
     }
 
     func deleteSecurityGroup(_ request: IIDRequest) throws -> EmptyResult {

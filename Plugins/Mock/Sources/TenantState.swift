@@ -31,26 +31,51 @@ struct RegionState: Codable, Sendable {
 struct VPCRecord: Codable, Sendable, Identified {
     var sequence: Int
     /// Subnets live inside, in creation order.
-    var info: VPCInfo
+    var stored: Encoded<VPCInfo>
+    var info: VPCInfo { get { stored.value } set { stored.value = newValue } }
     var iid: IID { info.IId }
+
+    init(sequence: Int, info: VPCInfo) {
+        self.sequence = sequence
+        stored = Encoded(info)
+    }
+
+    enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
 }
 
 struct SecurityGroupRecord: Codable, Sendable, Identified {
     var sequence: Int
-    var info: SecurityInfo
+    var stored: Encoded<SecurityInfo>
+    var info: SecurityInfo { get { stored.value } set { stored.value = newValue } }
     var iid: IID { info.IId }
+
+    init(sequence: Int, info: SecurityInfo) {
+        self.sequence = sequence
+        stored = Encoded(info)
+    }
+
+    enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
 }
 
 struct KeyPairRecord: Codable, Sendable, Identified {
     var sequence: Int
     /// Never holds the private key: it is returned once, by keypair.create.
-    var info: KeyPairInfo
+    var stored: Encoded<KeyPairInfo>
+    var info: KeyPairInfo { get { stored.value } set { stored.value = newValue } }
     var iid: IID { info.IId }
+
+    init(sequence: Int, info: KeyPairInfo) {
+        self.sequence = sequence
+        stored = Encoded(info)
+    }
+
+    enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
 }
 
 struct VMRecord: Codable, Sendable, Identified {
     var sequence: Int
-    var info: VMInfo
+    var stored: Encoded<VMInfo>
+    var info: VMInfo { get { stored.value } set { stored.value = newValue } }
     /// The state the VM is in, or heads for while `transitional` lasts.
     var settled: VMStatus
     /// Creating, Suspending, Resuming, Rebooting or Terminating, until `settleAtMs`.
@@ -58,4 +83,14 @@ struct VMRecord: Codable, Sendable, Identified {
     /// Milliseconds since 1970 when the transitional state ends.
     var settleAtMs: Int64
     var iid: IID { info.IId }
+
+    init(sequence: Int, info: VMInfo, settled: VMStatus, transitional: VMStatus?, settleAtMs: Int64) {
+        self.sequence = sequence
+        stored = Encoded(info)
+        self.settled = settled
+        self.transitional = transitional
+        self.settleAtMs = settleAtMs
+    }
+
+    enum CodingKeys: String, CodingKey { case sequence, stored = "info", settled, transitional, settleAtMs }
 }

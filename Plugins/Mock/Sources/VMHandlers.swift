@@ -98,8 +98,8 @@ extension MockConnection {
         VMList(snapshot().liveVMs(at: WallClock.nowMs()).map(\.info))
     }
 
-    func getVM(_ request: IIDRequest) throws -> VMInfo {
-        try liveVM(request.IId).info
+    func getVM(_ request: IIDRequest) throws -> EncodedJSON {
+        try liveVM(request.IId).stored.answer
     }
 
     func vmStatus(_ request: IIDRequest) throws -> VMStatusResult {

@@ -39,9 +39,9 @@ extension MockConnection {
         VPCList(snapshot().vpcs.inCreationOrder.map(\.info))
     }
 
-    func getVPC(_ request: IIDRequest) throws -> VPCInfo {
+    func getVPC(_ request: IIDRequest) throws -> EncodedJSON {
         guard let vpc = snapshot().vpcs.find(request.IId) else { throw MockError.notFound("VPC", request.IId.label) }
-        return vpc.info
+        return vpc.stored.answer
     }
 
     func deleteVPC(_ request: IIDRequest) throws -> EmptyResult {
