@@ -28,14 +28,15 @@ struct RegionState: Codable, Sendable {
     }
 }
 
-struct VPCRecord: Codable, Sendable, Identified {
+/// A stored VPC (subnets live inside, in creation order), security group or key pair (never
+/// with its private key: that is returned once, by keypair.create), with its JSON kept beside it.
+struct Record<Info: Codable & Sendable & NamedByIID>: Codable, Sendable, Identified {
     var sequence: Int
-    /// Subnets live inside, in creation order.
-    var stored: Encoded<VPCInfo>
-    var info: VPCInfo { get { stored.value } set { stored.value = newValue } }
+    var stored: Encoded<Info>
+    var info: Info { get { stored.value } set { stored.value = newValue } }
     var iid: IID { info.IId }
 
-    init(sequence: Int, info: VPCInfo) {
+    init(sequence: Int, info: Info) {
         self.sequence = sequence
         stored = Encoded(info)
     }
@@ -43,34 +44,15 @@ struct VPCRecord: Codable, Sendable, Identified {
     enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
 }
 
-struct SecurityGroupRecord: Codable, Sendable, Identified {
-    var sequence: Int
-    var stored: Encoded<SecurityInfo>
-    var info: SecurityInfo { get { stored.value } set { stored.value = newValue } }
-    var iid: IID { info.IId }
+typealias VPCRecord = Record<VPCInfo>
+typealias SecurityGroupRecord = Record<SecurityInfo>
+typealias KeyPairRecord = Record<KeyPairInfo>
 
-    init(sequence: Int, info: SecurityInfo) {
-        self.sequence = sequence
-        stored = Encoded(info)
-    }
-
-    enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
-}
-
-struct KeyPairRecord: Codable, Sendable, Identified {
-    var sequence: Int
-    /// Never holds the private key: it is returned once, by keypair.create.
-    var stored: Encoded<KeyPairInfo>
-    var info: KeyPairInfo { get { stored.value } set { stored.value = newValue } }
-    var iid: IID { info.IId }
-
-    init(sequence: Int, info: KeyPairInfo) {
-        self.sequence = sequence
-        stored = Encoded(info)
-    }
-
-    enum CodingKeys: String, CodingKey { case sequence, stored = "info" }
-}
+/// Resource infos that carry their own IID.
+protocol NamedByIID { var IId: IID { get } }
+extension VPCInfo: NamedByIID {}
+extension SecurityInfo: NamedByIID {}
+extension KeyPairInfo: NamedByIID {}
 
 struct VMRecord: Codable, Sendable, Identified {
     var sequence: Int
