@@ -12,7 +12,7 @@ enum NetworkRoutes {
             if Set(subnets.map(\.Name)).count != subnets.count {
                 throw HostError.badRequest("ReqInfo.SubnetInfoList names the same subnet twice")
             }
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
+            let gw = try kind.gateway(app, req)
             let subnetKeys = subnets.map { gw.key(.subnet, $0.Name, owner: info.Name) }
             for (i, k) in subnetKeys.enumerated() {
                 do { try app.iids.reserve(k) } catch {
@@ -32,19 +32,9 @@ enum NetworkRoutes {
             }
             return try .json(present(vpc, gw))
         }
-        r.add(.GET, "/spider/vpc") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
-            let all = try gw.run("vpc.list", EmptyResult(), as: VPCList.self)
-            return try .json(VPCList(all.vpc.filter { gw.isMapped($0.IId, .vpc) }.map { present($0, gw) }))
-        }
-        r.add(.GET, "/spider/vpc/{Name}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
-            return try gw.answer("vpc.get", IIDRequest(IId: try gw.iid(.vpc, req.parameter("Name"))), as: VPCInfo.self) {
-                present($0, gw)
-            }
-        }
+        kind.addListAndGet(to: &r)
         r.add(.DELETE, "/spider/vpc/{Name}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
+            let gw = try kind.gateway(app, req)
             let name = req.parameter("Name")
             try gw.delete(.vpc, name, force: req.flag("force")) { iid in
                 _ = try gw.runRaw("vpc.delete", IIDRequest(IId: iid))
@@ -57,7 +47,7 @@ enum NetworkRoutes {
             let body = try req.decode(ConnectionRequest<SubnetCreateInfo>.self, what: "subnet add request")
             let s = body.ReqInfo
             try validateName(s.Name, field: "ReqInfo.Name")
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
+            let gw = try kind.gateway(app, req)
             let vpcName = req.parameter("VPCName")
             let vpcIID = try gw.iid(.vpc, vpcName)
             let request = SubnetAddReqInfo(VPCIID: vpcIID, SubnetInfo: SubnetInfo(IId: IID(NameId: s.Name), Zone: s.Zone ?? "",
@@ -68,7 +58,7 @@ enum NetworkRoutes {
             return try .json(present(vpc, gw))
         }
         r.add(.GET, "/spider/vpc/{VPCName}/subnet/{SubnetName}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
+            let gw = try kind.gateway(app, req)
             let vpcName = req.parameter("VPCName"), subnetName = req.parameter("SubnetName")
             let subnetIID = try gw.iid(.subnet, subnetName, owner: vpcName)
             let vpc = try gw.run("vpc.get", IIDRequest(IId: try gw.iid(.vpc, vpcName)), as: VPCInfo.self)
@@ -79,7 +69,7 @@ enum NetworkRoutes {
             return try .json(subnet)
         }
         r.add(.DELETE, "/spider/vpc/{VPCName}/subnet/{SubnetName}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vpchandler, named: "vpchandler")
+            let gw = try kind.gateway(app, req)
             let vpcName = req.parameter("VPCName")
             let vpcIID = try gw.iid(.vpc, vpcName)
             try gw.delete(.subnet, req.parameter("SubnetName"), owner: vpcName, force: req.flag("force")) { iid in
@@ -88,6 +78,10 @@ enum NetworkRoutes {
             return .ok
         }
     }
+
+    static let kind = ResourceKind<VPCInfo, VPCList>(
+        type: .vpc, path: "/spider/vpc", capability: \.vpchandler, capabilityName: "vpchandler",
+        operationPrefix: "vpc", items: \.vpc, makeList: VPCList.init, iid: \.IId, present: present)
 
     /// The VPC with the user's names in place of whatever the driver echoed.
     static func present(_ vpc: VPCInfo, _ gw: DriverGateway) -> VPCInfo {

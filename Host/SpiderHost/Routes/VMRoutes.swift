@@ -6,7 +6,7 @@ enum VMRoutes {
         r.add(.POST, "/spider/vm") { app, req in
             let info = try req.decode(ConnectionRequest<VMCreateInfo>.self, what: "VM start request").ReqInfo
             try validateName(info.Name, field: "ReqInfo.Name")
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let gw = try kind.gateway(app, req)
             let imageType = info.ImageType?.isEmpty == false ? info.ImageType! : "PublicImage"
             guard imageType == "PublicImage" else {
                 throw HostError.notImplemented("ImageType '\(imageType)' is not supported yet; use PublicImage")
@@ -30,18 +30,9 @@ enum VMRoutes {
                                    systemID: { $0.IId.SystemId })
             return try .json(present(vm, gw))
         }
-        r.add(.GET, "/spider/vm") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
-            let all = try gw.run("vm.list", EmptyResult(), as: VMList.self)
-            return try .json(VMList(all.vm.filter { gw.isMapped($0.IId, .vm) }.map { present($0, gw) }))
-        }
-        r.add(.GET, "/spider/vm/{Name}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
-            let iid = try gw.iid(.vm, req.parameter("Name"))
-            return try gw.answer("vm.get", IIDRequest(IId: iid), as: VMInfo.self) { present($0, gw) }
-        }
+        kind.addListAndGet(to: &r)
         r.add(.DELETE, "/spider/vm/{Name}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let gw = try kind.gateway(app, req)
             var status = VMStatusResult(Status: .Terminated)
             try gw.delete(.vm, req.parameter("Name"), force: req.flag("force")) { iid in
                 status = try gw.run("vm.terminate", IIDRequest(IId: iid), as: VMStatusResult.self)
@@ -49,14 +40,14 @@ enum VMRoutes {
             return try .json(status)
         }
         r.add(.GET, "/spider/vmstatus") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let gw = try kind.gateway(app, req)
             let all = try gw.run("vm.status.list", EmptyResult(), as: VMStatusList.self)
             return try .json(VMStatusList(all.vmstatus.filter { gw.isMapped($0.IId, .vm) }.map {
                 VMStatusInfo(IId: gw.userIID($0.IId, .vm), VmStatus: $0.VmStatus)
             }))
         }
         r.add(.GET, "/spider/vmstatus/{Name}") { app, req in
-            let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+            let gw = try kind.gateway(app, req)
             let iid = try gw.iid(.vm, req.parameter("Name"))
             return try gw.answer("vm.status", IIDRequest(IId: iid), as: VMStatusResult.self)
         }
@@ -67,12 +58,16 @@ enum VMRoutes {
                 guard ["suspend", "resume", "reboot"].contains(action) else {
                     throw HostError.badRequest("action must be suspend, resume or reboot (got '\(action)')")
                 }
-                let gw = try DriverGateway(app, req, needs: \.vmhandler, named: "vmhandler")
+                let gw = try kind.gateway(app, req)
                 let iid = try gw.iid(.vm, req.parameter("Name"))
                 return try gw.answer("vm.\(action)", IIDRequest(IId: iid), as: VMStatusResult.self)
             }
         }
     }
+
+    static let kind = ResourceKind<VMInfo, VMList>(
+        type: .vm, path: "/spider/vm", capability: \.vmhandler, capabilityName: "vmhandler",
+        operationPrefix: "vm", items: \.vm, makeList: VMList.init, iid: \.IId, present: present)
 
     static func present(_ vm: VMInfo, _ gw: DriverGateway) -> VMInfo {
         var out = vm
