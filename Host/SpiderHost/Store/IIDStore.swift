@@ -133,6 +133,10 @@ extension ResourceType {
         case .securitygroup: "security group"
         case .keypair: "key pair"
         case .vm: "VM"
+        case .disk: "disk"
+        case .myimage: "machine image"
+        case .nlb: "network load balancer"
+        case .cluster: "cluster"
         }
     }
 }

@@ -39,5 +39,5 @@ struct IIDRecord: Sendable, Equatable {
 }
 
 enum ResourceType: String, Sendable, CaseIterable {
-    case vpc, subnet, securitygroup, keypair, vm
+    case vpc, subnet, securitygroup, keypair, vm, disk, myimage, nlb, cluster
 }

@@ -22,6 +22,19 @@ struct RegionState: Codable, Sendable {
     var keyPairs: [String: KeyPairRecord] = [:]
     var vms: [String: VMRecord] = [:]
 
+    init() {}
+
+    /// Every collection is optional in the file: a state file written before a resource kind
+    /// existed still loads. Add a line here for each new collection.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
+        vpcs = try c.decodeIfPresent([String: VPCRecord].self, forKey: .vpcs) ?? [:]
+        securityGroups = try c.decodeIfPresent([String: SecurityGroupRecord].self, forKey: .securityGroups) ?? [:]
+        keyPairs = try c.decodeIfPresent([String: KeyPairRecord].self, forKey: .keyPairs) ?? [:]
+        vms = try c.decodeIfPresent([String: VMRecord].self, forKey: .vms) ?? [:]
+    }
+
     mutating func takeSequence() -> Int {
         defer { nextSequence += 1 }
         return nextSequence
