@@ -16,6 +16,8 @@ public struct HostConfig: Sendable {
     public var idleTimeout: Double = 120
     /// Threads that run blocking work (driver calls, database writes).
     public var workerThreads = 64
+    /// Driver calls one request may run at once across connections (the dashboard's fan-out).
+    public var fanOutLimit = 32
     /// Event-loop threads serving the socket (one per usable core by default).
     public var ioThreads = HostConfig.usableCores
 

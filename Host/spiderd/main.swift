@@ -41,6 +41,9 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("worker-threads"), help: "Threads for blocking work (driver calls, database writes).")
     var workerThreads: Int = 64
 
+    @Option(name: .customLong("fan-out-limit"), help: "Driver calls one request may run at once across connections (dashboard).")
+    var fanOutLimit: Int = 32
+
     @Option(name: .customLong("io-threads"), help: "Event-loop threads serving the socket (default: one per usable core).")
     var ioThreads: Int?
 
@@ -48,7 +51,7 @@ struct Spiderd: ParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, (ioThreads ?? 1) > 0 else {
+        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, fanOutLimit > 0, (ioThreads ?? 1) > 0 else {
             throw ValidationError("limits and timeouts must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
@@ -70,6 +73,7 @@ struct Spiderd: ParsableCommand {
         config.requestTimeout = requestTimeout
         config.idleTimeout = idleTimeout
         config.workerThreads = workerThreads
+        config.fanOutLimit = fanOutLimit
         if let ioThreads { config.ioThreads = ioThreads }
         do {
             let app = try SpiderApp(config: config, logger: logger)

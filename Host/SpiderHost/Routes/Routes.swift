@@ -9,6 +9,11 @@ enum Routes {
         SecurityGroupRoutes.add(to: &r)
         KeyPairRoutes.add(to: &r)
         VMRoutes.add(to: &r)
+        RegisterRoutes.add(to: &r)
+        AllListRoutes.add(to: &r)
+        CountRoutes.add(to: &r)
+        DashboardRoutes.add(to: &r)
+        DestroyRoutes.add(to: &r)
         return r
     }
 }

@@ -65,6 +65,11 @@ final class IIDStore: Sendable {
         state.withLock { $0.systemIDs.keys.count { $0.connection == connection } }
     }
 
+    /// How many of one type are mapped, on one connection or on all of them.
+    func count(type: ResourceType, connection: String? = nil) -> Int {
+        state.withLock { $0.systemIDs.keys.count { $0.type == type && (connection == nil || $0.connection == connection) } }
+    }
+
     /// Claims a name before the cloud is asked to create it.
     func reserve(_ key: Key) throws {
         try state.withLock { s in

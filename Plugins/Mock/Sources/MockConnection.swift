@@ -61,6 +61,8 @@ final class MockConnection: DriverConnection {
         .mock("vm.resume") { (c, r: IIDRequest) in try c.controlVM(r, .resume) }
         .mock("vm.reboot") { (c, r: IIDRequest) in try c.controlVM(r, .reboot) }
         .mock("vm.terminate") { (c, r: IIDRequest) in try c.controlVM(r, .terminate) }
+        // Counts of everything, in one call (the host's dashboard)
+        .read("resource.count") { (c, _: EmptyRequest) in c.countResources() }
 }
 
 extension Operations where Connection == MockConnection {

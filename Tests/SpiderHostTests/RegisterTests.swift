@@ -1,0 +1,103 @@
+// Registering existing cloud resources under a name, unregistering without deleting, the
+// host-vs-cloud comparison (/allX) and deleting by cloud ID (/cspX).
+import Foundation
+import SpiderClient
+import Testing
+
+@Suite("Register, unregister, all-lists and delete by cloud ID")
+struct RegisterTests {
+    private func register(_ c: RegisteredConnection, _ name: String, _ cspID: String, vpc: String? = nil) -> [String: Any] {
+        var info: [String: Any] = ["Name": name, "CSPId": cspID]
+        if let vpc { info["VPCName"] = vpc }
+        return ["ConnectionName": c.name, "ReqInfo": info]
+    }
+
+    private func allList(_ host: HostProcess, _ kind: String, _ c: RegisteredConnection) throws -> (mapped: [String], onlySpider: [String], onlyCSP: [String]) {
+        let all = try host.must("GET", "/spider/all\(kind)" + c.query).json["AllList"] as? [String: Any] ?? [:]
+        func ids(_ key: String) -> [String] {
+            (all[key] as? [[String: Any]] ?? []).map { "\($0["NameId"] ?? "")=\($0["SystemId"] ?? "")" }
+        }
+        return (ids("MappedList"), ids("OnlySpiderList"), ids("OnlyCSPList"))
+    }
+
+    @Test("unregister keeps the cloud resource; register maps it again under a new name")
+    func unregisterAndRegister() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "reg")
+        let ids = try host.createStack(c)
+        #expect(try allList(host, "vpc", c).mapped == ["vpc-01=\(ids.vpc)"])
+
+        // Unregistering forgets the names (the VPC's subnets too) and leaves the cloud alone.
+        for (kind, name) in [("vm", "vm-01"), ("keypair", "keypair-01"), ("securitygroup", "sg-01"), ("vpc", "vpc-01")] {
+            #expect(try host.must("DELETE", "/spider/reg\(kind)/\(name)", json: Requests.connection(c.name)).json["Result"] as? String == "true")
+            try host.expect("GET", "/spider/\(kind)/\(name)" + c.query, status: 404, mentioning: [name])
+        }
+        try host.expect("DELETE", "/spider/regvpc/vpc-01", json: Requests.connection(c.name), status: 404, mentioning: ["vpc-01"])
+        try host.expect("GET", "/spider/vpc/vpc-01/subnet/subnet-01" + c.query, status: 404)
+        let all = try allList(host, "vpc", c)
+        #expect(all.mapped.isEmpty && all.onlySpider.isEmpty)
+        #expect(all.onlyCSP.contains { $0.hasSuffix("=\(ids.vpc)") }, "the VPC is only in the cloud now: \(all)")
+        #expect(try allList(host, "vm", c).onlyCSP.contains { $0.hasSuffix("=\(ids.vm)") })
+
+        // Register them back under other names; the cloud answers for them under those names.
+        let vpc = try host.must("POST", "/spider/regvpc", json: register(c, "net-a", ids.vpc)).json
+        #expect((vpc["IId"] as? [String: Any])?["NameId"] as? String == "net-a")
+        try host.must("POST", "/spider/regsubnet", json: register(c, "sub-a", ids.subnet, vpc: "net-a"))
+        let subnet = try host.must("GET", "/spider/vpc/net-a/subnet/sub-a" + c.query).json
+        #expect((subnet["IId"] as? [String: Any])?["SystemId"] as? String == ids.subnet)
+        try host.must("POST", "/spider/regsecuritygroup", json: register(c, "sg-a", ids.securityGroup))
+        try host.must("POST", "/spider/regkeypair", json: register(c, "key-a", ids.keyPair))
+        let vm = try host.must("POST", "/spider/regvm", json: register(c, "vm-a", ids.vm)).json
+        #expect((vm["VpcIID"] as? [String: Any])?["NameId"] as? String == "net-a", "the VM shows its VPC by the new name: \(vm)")
+        #expect(try allList(host, "vpc", c).mapped == ["net-a=\(ids.vpc)"])
+        #expect(try host.must("GET", "/spider/countvm/\(c.name)").json["count"] as? Int == 1)
+
+        // Mapped resources can be deleted by name again; a subnet unregisters within its VPC.
+        try host.must("DELETE", "/spider/regsubnet/sub-a?VPCName=net-a", json: Requests.connection(c.name))
+        try host.expect("GET", "/spider/vpc/net-a/subnet/sub-a" + c.query, status: 404)
+        try host.must("DELETE", "/spider/vm/vm-a", json: Requests.connection(c.name))
+        host.expectReady()
+    }
+
+    @Test("register refuses unknown cloud IDs, taken names, mapped cloud IDs and bad input")
+    func registerErrors() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "regerr")
+        let ids = try host.createStack(c)
+        try host.expect("POST", "/spider/regvpc", json: register(c, "other", "vpc-does-not-exist"), status: 404, mentioning: ["vpc-does-not-exist"])
+        try host.expect("POST", "/spider/regvpc", json: register(c, "vpc-01", ids.vpc), status: 409, mentioning: ["vpc-01"])
+        try host.expect("POST", "/spider/regvpc", json: register(c, "second-name", ids.vpc), status: 409, mentioning: [ids.vpc, "vpc-01"])
+        try host.expect("POST", "/spider/regkeypair", json: ["ConnectionName": c.name, "ReqInfo": ["Name": "k"]], status: 400, mentioning: ["CSPId"])
+        try host.expect("POST", "/spider/regkeypair", json: register(c, "", ids.keyPair), status: 400, mentioning: ["ReqInfo.Name"])
+        try host.expect("POST", "/spider/regsubnet", json: register(c, "s", ids.subnet), status: 400, mentioning: ["ReqInfo.VPCName"])
+        try host.expect("POST", "/spider/regsubnet", json: register(c, "s", ids.subnet, vpc: "nope"), status: 404, mentioning: ["nope"])
+        try host.expect("POST", "/spider/regsubnet", json: register(c, "s", "subnet-missing", vpc: "vpc-01"), status: 404, mentioning: ["subnet-missing"])
+        try host.expect("POST", "/spider/regvpc", json: register(c, "x", ids.vpc).merging(["ConnectionName": "no-such-config"]) { $1 },
+                        status: 404, mentioning: ["no-such-config"])
+        // A failed register leaves the name free.
+        try host.expect("GET", "/spider/vpc/other" + c.query, status: 404)
+        #expect(try host.must("GET", "/spider/countvpc/\(c.name)").json["count"] as? Int == 1)
+
+        // The C example driver has no key pairs: 501 naming the capability.
+        let cx = try Fixtures.registerCExample(host)
+        try host.expect("POST", "/spider/regkeypair", json: register(cx, "k", "key-1"), status: 501, mentioning: ["keyPairHandler"])
+        try host.expect("GET", "/spider/allkeypair" + cx.query, status: 501, mentioning: ["keyPairHandler"])
+        host.expectReady()
+    }
+
+    @Test("delete by cloud ID: unmapped resources, and mapped ones are forgotten too")
+    func deleteByCloudID() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "csp")
+        let ids = try host.createStack(c)
+        try host.must("DELETE", "/spider/regkeypair/keypair-01", json: Requests.connection(c.name))
+        try host.expect("DELETE", "/spider/cspkeypair/\(ids.keyPair)", json: Requests.connection(c.name), status: 409)  // in use by the VM
+        try host.must("DELETE", "/spider/cspvm/\(ids.vm)", json: Requests.connection(c.name))
+        try host.expect("GET", "/spider/vm/vm-01" + c.query, status: 404)
+        #expect(try host.must("GET", "/spider/countvm").json["count"] as? Int == 0)
+        try host.must("DELETE", "/spider/cspkeypair/\(ids.keyPair)", json: Requests.connection(c.name))
+        #expect(try allList(host, "keypair", c).onlyCSP.isEmpty)
+        try host.expect("DELETE", "/spider/cspkeypair/\(ids.keyPair)", json: Requests.connection(c.name), status: 404)
+        host.expectReady()
+    }
+}
