@@ -9,6 +9,8 @@ enum Routes {
         SecurityGroupRoutes.add(to: &r)
         KeyPairRoutes.add(to: &r)
         VMRoutes.add(to: &r)
+        DiskRoutes.add(to: &r)
+        MyImageRoutes.add(to: &r)
         RegisterRoutes.add(to: &r)
         AllListRoutes.add(to: &r)
         CountRoutes.add(to: &r)

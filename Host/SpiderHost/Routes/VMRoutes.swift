@@ -8,24 +8,18 @@ enum VMRoutes {
             try validateName(info.Name, field: "ReqInfo.Name")
             let gw = try kind.gateway(app, req)
             let imageType = info.ImageType?.isEmpty == false ? info.ImageType! : "PublicImage"
-            guard imageType == "PublicImage" else {
-                throw HostError.notImplemented("ImageType '\(imageType)' is not supported yet; use PublicImage")
-            }
             guard !info.ImageName.isEmpty else { throw HostError.badRequest("ReqInfo.ImageName is required") }
+            let imageIID = try imageIID(imageType, info.ImageName, gw)
             guard !info.VMSpecName.isEmpty else { throw HostError.badRequest("ReqInfo.VMSpecName is required") }
             guard !info.SecurityGroupNames.isEmpty else { throw HostError.badRequest("ReqInfo.SecurityGroupNames needs at least one security group") }
             let request = VMReqInfo(
-                IId: IID(NameId: info.Name), ImageType: imageType,
-                ImageIID: IID(NameId: info.ImageName, SystemId: info.ImageName),
+                IId: IID(NameId: info.Name), ImageType: imageType, ImageIID: imageIID,
                 VpcIID: try gw.iid(.vpc, info.VPCName),
                 SubnetIID: try gw.iid(.subnet, info.SubnetName, owner: info.VPCName),
                 SecurityGroupIIDs: try info.SecurityGroupNames.map { try gw.iid(.securitygroup, $0) },
                 VMSpecName: info.VMSpecName, KeyPairIID: try gw.iid(.keypair, info.KeyPairName),
-                RootDiskType: info.RootDiskType, RootDiskSize: info.RootDiskSize, DataDiskIIDs: nil,
+                RootDiskType: info.RootDiskType, RootDiskSize: info.RootDiskSize, DataDiskIIDs: try dataDiskIIDs(info.DataDiskNames, gw),
                 VMUserId: info.VMUserId, VMUserPasswd: info.VMUserPasswd, TagList: info.TagList)
-            if let disks = info.DataDiskNames, !disks.isEmpty {
-                throw HostError.notImplemented("DataDiskNames needs disk support, which this host does not have yet")
-            }
             let vm = try gw.create(gw.key(.vm, info.Name), { try gw.run("vm.start", request, as: VMInfo.self) },
                                    systemID: { $0.IId.SystemId })
             return try .json(present(vm, gw))
@@ -76,6 +70,29 @@ enum VMRoutes {
         out.SubnetIID = gw.userIID(vm.SubnetIID, .subnet)
         out.SecurityGroupIIds = vm.SecurityGroupIIds.map { gw.userIID($0, .securitygroup) }
         out.KeyPairIId = gw.userIID(vm.KeyPairIId, .keypair)
+        if vm.ImageType == "MyImage" { out.ImageIId = gw.userIID(vm.ImageIId, .myimage) }
+        out.DataDiskIIDs = vm.DataDiskIIDs.map { $0.map { gw.userIID($0, .disk) } }
         return out
+    }
+
+    /// A public image is named by the cloud's image name; a MyImage through the host's map.
+    private static func imageIID(_ imageType: String, _ name: String, _ gw: DriverGateway) throws -> IID {
+        switch imageType {
+        case "PublicImage":
+            return IID(NameId: name, SystemId: name)
+        case "MyImage":
+            try gw.requireCapability(\.myImageHandler, named: "myImageHandler", for: "ImageType 'MyImage'")
+            return try gw.iid(.myimage, name)
+        default:
+            throw HostError.badRequest("ReqInfo.ImageType must be PublicImage or MyImage (got '\(imageType)')")
+        }
+    }
+
+    /// Data disks to attach at start, through the host's disk map.
+    private static func dataDiskIIDs(_ names: [String]?, _ gw: DriverGateway) throws -> [IID]? {
+        guard let names, !names.isEmpty else { return nil }
+        try gw.requireCapability(\.diskHandler, named: "diskHandler", for: "ReqInfo.DataDiskNames")
+        guard Set(names).count == names.count else { throw HostError.badRequest("ReqInfo.DataDiskNames names a disk twice") }
+        return try names.map { try gw.iid(.disk, $0) }
     }
 }
