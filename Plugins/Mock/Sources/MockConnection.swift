@@ -61,6 +61,19 @@ final class MockConnection: DriverConnection {
         .mock("vm.resume") { (c, r: IIDRequest) in try c.controlVM(r, .resume) }
         .mock("vm.reboot") { (c, r: IIDRequest) in try c.controlVM(r, .reboot) }
         .mock("vm.terminate") { (c, r: IIDRequest) in try c.controlVM(r, .terminate) }
+        // Disks
+        .mock("disk.create") { (c, r: DiskReqInfo) in try c.createDisk(r) }
+        .read("disk.list") { (c, _: EmptyRequest) in c.listDisks() }
+        .read("disk.get") { (c, r: IIDRequest) in try c.getDisk(r) }
+        .mock("disk.delete") { (c, r: IIDRequest) in try c.deleteDisk(r) }
+        .mock("disk.resize") { (c, r: DiskResizeReqInfo) in try c.resizeDisk(r) }
+        .mock("disk.attach") { (c, r: DiskAttachReqInfo) in try c.attachDisk(r) }
+        .mock("disk.detach") { (c, r: DiskAttachReqInfo) in try c.detachDisk(r) }
+        // MyImages
+        .mock("myimage.snapshot") { (c, r: MyImageReqInfo) in try c.snapshotVM(r) }
+        .read("myimage.list") { (c, _: EmptyRequest) in c.listMyImages() }
+        .read("myimage.get") { (c, r: IIDRequest) in try c.getMyImage(r) }
+        .mock("myimage.delete") { (c, r: IIDRequest) in try c.deleteMyImage(r) }
         // Counts of everything, in one call (the host's dashboard)
         .read("resource.count") { (c, _: EmptyRequest) in c.countResources() }
 }

@@ -21,6 +21,8 @@ struct RegionState: Codable, Sendable {
     var securityGroups: [String: SecurityGroupRecord] = [:]
     var keyPairs: [String: KeyPairRecord] = [:]
     var vms: [String: VMRecord] = [:]
+    var disks: [String: DiskRecord] = [:]
+    var myImages: [String: MyImageRecord] = [:]
 
     init() {}
 
@@ -33,6 +35,8 @@ struct RegionState: Codable, Sendable {
         securityGroups = try c.decodeIfPresent([String: SecurityGroupRecord].self, forKey: .securityGroups) ?? [:]
         keyPairs = try c.decodeIfPresent([String: KeyPairRecord].self, forKey: .keyPairs) ?? [:]
         vms = try c.decodeIfPresent([String: VMRecord].self, forKey: .vms) ?? [:]
+        disks = try c.decodeIfPresent([String: DiskRecord].self, forKey: .disks) ?? [:]
+        myImages = try c.decodeIfPresent([String: MyImageRecord].self, forKey: .myImages) ?? [:]
     }
 
     mutating func takeSequence() -> Int {

@@ -15,7 +15,7 @@ extension MockConnection {
         let imageType = request.ImageType.flatMap { $0.isEmpty ? nil : $0 } ?? "PublicImage"
         switch imageType {
         case "PublicImage": break
-        case "MyImage": throw DriverError.unsupported("ImageType 'MyImage': the Mock cloud has no machine images")
+        case "MyImage": break
         default: throw MockError.invalid("ImageType", "'\(imageType)' is not PublicImage or MyImage")
         }
         try requireIID(request.ImageIID, field: "ImageIID")
@@ -30,17 +30,15 @@ extension MockConnection {
         }
         try requireIID(request.KeyPairIID, field: "KeyPairIID")
 
-        // The catalogue needs no lock.
-        guard let image = Catalogue.image(request.ImageIID.SystemId) ?? Catalogue.image(request.ImageIID.NameId) else {
-            throw MockError.notFound("image", request.ImageIID.label)
-        }
         guard Catalogue.spec(request.VMSpecName, region: region) != nil else {
             throw MockError.notFound("VM spec", request.VMSpecName, in: "region '\(region)'")
         }
-        let rootDiskSize = try Self.rootDiskSize(request.RootDiskSize, image: image)
-        let rootDiskType = Self.orDefault(request.RootDiskType) ?? image.OSDiskType
 
         return try mutate { state, now in
+            let source = try state.bootImage(imageType, request.ImageIID)
+            let image = source.image
+            let rootDiskSize = try Self.rootDiskSize(request.RootDiskSize, image: image, minimum: source.minimumRootGB)
+            let rootDiskType = Self.orDefault(request.RootDiskType) ?? source.rootDiskType
             // A VM on its way out (Terminating) no longer holds its name.
             guard state.vm(named: name, at: now, includingTerminating: false) == nil else {
                 throw MockError.exists("VM", name, in: "region '\(region)'")
@@ -59,9 +57,7 @@ extension MockConnection {
             guard let keyPair = state.keyPairs.find(request.KeyPairIID) else {
                 throw MockError.notFound("key pair", request.KeyPairIID.label)
             }
-            if let disk = request.DataDiskIIDs?.first {
-                throw MockError.notFound("disk", disk.label)
-            }
+            let dataDisks = try state.disksForNewVM(request.DataDiskIIDs ?? [], zone: subnet.Zone, vm: name)
 
             let privateIP = try state.freePrivateIP(in: subnet)
             let publicIP = try state.freePublicIP()
@@ -71,12 +67,11 @@ extension MockConnection {
                 StartTime: WallClock.rfc3339(now),
                 Region: RegionInfo(Region: region, Zone: subnet.Zone),
                 ImageType: imageType,
-                ImageIId: IID(NameId: request.ImageIID.NameId.isEmpty ? image.Name : request.ImageIID.NameId,
-                              SystemId: image.Name),
+                ImageIId: source.iid,
                 VMSpecName: request.VMSpecName,
                 VpcIID: vpc.iid, SubnetIID: subnet.IId, SecurityGroupIIds: groups, KeyPairIId: keyPair.iid,
                 RootDiskType: rootDiskType, RootDiskSize: String(rootDiskSize), RootDeviceName: "/dev/sda1",
-                DataDiskIIDs: [], VMBootDisk: "/dev/sda1", VMBlockDisk: "/dev/sda1",
+                DataDiskIIDs: dataDisks.map(\.iid), VMBootDisk: "/dev/sda1", VMBlockDisk: "/dev/sda1",
                 VMUserId: Self.orDefault(request.VMUserId) ?? Self.defaultVMUser,
                 NetworkInterface: SystemID.make("eni") { _ in false },
                 PublicIP: publicIP,
@@ -85,7 +80,8 @@ extension MockConnection {
                 PrivateDNS: "ip-" + privateIP.replacingOccurrences(of: ".", with: "-") + ".\(region).mock.internal",
                 Platform: Catalogue.platform(of: image),
                 SSHAccessPoint: publicIP + ":22", AccessPoint: publicIP + ":22",
-                TagList: request.TagList)
+                TagList: request.TagList, KeyValueList: source.keyValues)
+            state.attach(dataDisks, to: info.IId)
             var record = VMRecord(sequence: state.takeSequence(), info: info, settled: .Running, transitional: nil,
                                   settleAtMs: now)
             record.begin(.Creating, settlingInto: .Running, now: now, settleMs: settings.settleMs)
@@ -124,6 +120,7 @@ extension MockConnection {
             }
             vm.begin(control.transitional, settlingInto: control.target, now: now, settleMs: settings.settleMs)
             state.vms[vm.iid.SystemId] = vm
+            if control == .terminate { state.detachDisks(fromVM: vm.iid.SystemId) }
             return VMStatusResult(Status: control.transitional)
         }
     }
@@ -147,8 +144,8 @@ extension MockConnection {
         return value
     }
 
-    private static func rootDiskSize(_ requested: String?, image: ImageInfo) throws -> Int {
-        let imageSize = Int(image.OSDiskSizeGB) ?? 0
+    private static func rootDiskSize(_ requested: String?, image: ImageInfo, minimum: Int) throws -> Int {
+        let imageSize = max(Int(image.OSDiskSizeGB) ?? 0, minimum)
         guard let text = orDefault(requested) else { return imageSize }
         guard let size = Int(text), (imageSize...maxRootDiskGB).contains(size) else {
             throw MockError.invalid("RootDiskSize", "'\(text)' must be a whole number of GB from \(imageSize) "
