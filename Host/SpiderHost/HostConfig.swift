@@ -10,6 +10,8 @@ public struct HostConfig: Sendable {
     public var maxBodyBytes = 1 << 20
     /// Seconds a driver call may take before the client gets a 504.
     public var callTimeout: Double = 60
+    /// Seconds a fetched image or spec catalogue is served from memory (see CatalogCache).
+    public var catalogTTL: Double = 3600
     /// Seconds a client may take to send one whole request.
     public var requestTimeout: Double = 30
     /// Seconds an idle keep-alive connection stays open.

@@ -17,6 +17,7 @@ public final class SpiderApp: Sendable {
     let catalog: DriverCatalog
     let loader: DriverLoader
     let connections: ConnectionManager
+    let catalogCache: CatalogCache
     let workers: NIOThreadPool
     private let callsInFlight = Mutex<[ObjectIdentifier: CallState]>([:])
     let router = Routes.build()
@@ -33,6 +34,7 @@ public final class SpiderApp: Sendable {
         catalog = DriverCatalog(roots: config.driverRoots)
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger)
         connections = ConnectionManager(store: store, catalog: catalog, loader: loader, logger: logger)
+        catalogCache = CatalogCache(ttlSeconds: config.catalogTTL)
         workers = NIOThreadPool(numberOfThreads: config.workerThreads)
         workers.start()
         let (drivers, problems) = catalog.scan()

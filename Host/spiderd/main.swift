@@ -32,6 +32,9 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("call-timeout"), help: "Seconds a driver call may take before the client gets 504.")
     var callTimeout: Double = 60
 
+    @Option(name: .customLong("catalog-ttl"), help: "Seconds a connection's image and spec catalogues are served from memory (?refresh=true refetches).")
+    var catalogTTL: Double = 3600
+
     @Option(name: .customLong("request-timeout"), help: "Seconds a client may take to send one request (else 408).")
     var requestTimeout: Double = 30
 
@@ -51,7 +54,7 @@ struct Spiderd: ParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        guard maxBody > 0, callTimeout > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, fanOutLimit > 0, (ioThreads ?? 1) > 0 else {
+        guard maxBody > 0, callTimeout > 0, catalogTTL > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, fanOutLimit > 0, (ioThreads ?? 1) > 0 else {
             throw ValidationError("limits and timeouts must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
@@ -70,6 +73,7 @@ struct Spiderd: ParsableCommand {
                                 driverRoots: driversDirs.isEmpty ? [dataDir + "/drivers"] : driversDirs)
         config.maxBodyBytes = maxBody
         config.callTimeout = callTimeout
+        config.catalogTTL = catalogTTL
         config.requestTimeout = requestTimeout
         config.idleTimeout = idleTimeout
         config.workerThreads = workerThreads

@@ -301,6 +301,7 @@ static void test_connect_errors(void)
     const spider_kv other[] = { { "ClientId", "x" } };
     const spider_kv east[] = { { "Region", "example-east" } };
     const spider_kv mars[] = { { "Region", "mars-1" } };
+    const spider_kv zone_only[] = { { "Zone", "example-east-a" } };
     const spider_kv bad_zone[] = { { "Region", "example-east" }, { "Zone", "example-west-a" } };
     spider_connection *c;
 
@@ -308,14 +309,30 @@ static void test_connect_errors(void)
           "connect without ApiKey: want INVALID_ARGUMENT naming ApiKey, got: %s", last);
     CHECK(connect_with(NULL, 0, east, 1, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "ApiKey"),
           "connect with no credentials: want INVALID_ARGUMENT naming ApiKey, got: %s", last);
-    CHECK(connect_with(key, 1, NULL, 0, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "Region"),
-          "connect without Region: want INVALID_ARGUMENT naming Region, got: %s", last);
+    CHECK(connect_with(key, 1, zone_only, 1, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "Region"),
+          "connect with region keys but no Region: want INVALID_ARGUMENT naming Region, got: %s", last);
+    CHECK(connect_with(NULL, 0, NULL, 0, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "ApiKey"),
+          "a pre-connection still needs its credential: want INVALID_ARGUMENT naming ApiKey, got: %s", last);
     CHECK(connect_with(key, 1, mars, 1, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "'Region'")
               && strstr(last, "mars-1"),
           "connect to an unknown region: want INVALID_ARGUMENT, got: %s", last);
     CHECK(connect_with(key, 1, bad_zone, 2, &c) == SPIDER_INVALID_ARGUMENT && strstr(last, "'Zone'")
               && strstr(last, "example-west-a"),
           "connect with a zone of another region: want INVALID_ARGUMENT, got: %s", last);
+}
+
+/* No region keys at all: a pre-connection answers regionzone.* and refuses the rest. */
+static void test_preconnection(void)
+{
+    const spider_kv key[] = { { "ApiKey", "secret" } };
+    spider_connection *pre;
+
+    CHECK(connect_with(key, 1, NULL, 0, &pre) == SPIDER_OK, "a pre-connection (no region keys): %s", last);
+    expect(pre, "regionzone.list", "{}", SPIDER_OK, "\"Name\":\"example-west\"");
+    expect(pre, "regionzone.get", "{\"Name\":\"example-east\"}", SPIDER_OK, "\"Name\":\"example-east-a\"");
+    expect(pre, "vmspec.list", "{}", SPIDER_INVALID_ARGUMENT, "pre-connection");
+    expect(pre, "vpc.list", "{}", SPIDER_INVALID_ARGUMENT, "pre-connection");
+    T->disconnect(pre);
 }
 
 static void test_catalogue(spider_connection *east, spider_connection *west)
@@ -613,6 +630,7 @@ int main(int argc, char **argv)
 
     test_negotiation(library);
     test_connect_errors();
+    test_preconnection();
 
     CHECK(connect_with(key, 1, east_region, 1, &east) == SPIDER_OK, "connect to example-east: %s", last);
     CHECK(strstr(last, "\"Zone\":\"example-east-a\""), "connect describes the connection: %s", last);

@@ -159,7 +159,7 @@ struct spider_connection {
     const driver_state *driver;
     char *name;                         /* the connection config's name, for log lines */
     char *api_key;                      /* a real driver signs its cloud requests with it */
-    const region_def *region;
+    const region_def *region;           /* NULL on a pre-connection: regionzone.* only */
     const char *zone;                   /* default zone for subnets; points into the catalogue */
 
     pthread_mutex_t lock;               /* `call` may run concurrently: guards all below */
@@ -986,6 +986,11 @@ static void driver_connect(void *driver_data, const spider_connection_info *info
         fail(result, SPIDER_INVALID_ARGUMENT, "credential key 'ApiKey' is missing or empty");
         return;
     }
+    /* No region keys at all: a pre-connection (spider_driver.h), for regionzone.* only. */
+    region = NULL;
+    zone = NULL;
+    if (info->region_count == 0)
+        goto keys_checked;
     region_name = find_kv(info->region, info->region_count, "Region");
     if (region_name == NULL || region_name[0] == '\0') {
         fail(result, SPIDER_INVALID_ARGUMENT, "region key 'Region' is missing or empty");
@@ -1007,6 +1012,7 @@ static void driver_connect(void *driver_data, const spider_connection_info *info
         return;
     }
 
+keys_checked:
     /* The host's strings are valid only during this call: keep copies. */
     c = calloc(1, sizeof *c);
     if (c == NULL) {
@@ -1026,8 +1032,8 @@ static void driver_connect(void *driver_data, const spider_connection_info *info
 
     /* Optional: describe the connection. */
     json_begin_object(&out);
-    json_member_string(&out, "Region", region->name);
-    json_member_string(&out, "Zone", zone);
+    json_member_string(&out, "Region", region != NULL ? region->name : "");
+    json_member_string(&out, "Zone", zone != NULL ? zone : "");
     json_end_object(&out);
     succeed(result, &out);
     if (result->status != SPIDER_OK) {
@@ -1035,7 +1041,8 @@ static void driver_connect(void *driver_data, const spider_connection_info *info
         destroy_connection(c);
         return;
     }
-    log_line(driver, SPIDER_LOG_INFO, "%s: connected to %s (zone %s)", c->name, region->name, zone);
+    log_line(driver, SPIDER_LOG_INFO, "%s: connected to %s (zone %s)", c->name,
+             region != NULL ? region->name : "no region (pre-connection)", zone != NULL ? zone : "-");
     *out_connection = c;
 }
 
@@ -1064,6 +1071,11 @@ static void driver_call(spider_connection *c, const spider_call_context *ctx, co
     if ((run = find_operation(operation)) == NULL) {
         fail(result, SPIDER_UNSUPPORTED, "operation '%s' is not supported by the %s driver",
              operation, DRIVER_NAME);
+        return;
+    }
+    if (c->region == NULL && strncmp(operation, "regionzone.", strlen("regionzone.")) != 0) {
+        fail(result, SPIDER_INVALID_ARGUMENT, "'%s' needs a region; this pre-connection has none "
+             "and answers regionzone.* only", operation);
         return;
     }
     /* A real driver also checks between its cloud requests, and honours

@@ -126,6 +126,12 @@ typedef struct spider_host_services {
 /* ---------------------------------------------------------------------------------------
  * What a connection is made from: the credential and region key/values of a
  * connection config (keys as declared in the manifest's credential_keys / region_keys).
+ *
+ * A PRE-CONNECTION has `region_count == 0`: the host opens it from a driver and a
+ * credential alone (CB-Spider's /preconfig routes), to ask which regions exist before any
+ * region is chosen. A driver must accept it, check the credential as usual, and answer the
+ * `regionzone.*` operations on it; any other operation on it answers
+ * SPIDER_INVALID_ARGUMENT (or SPIDER_UNSUPPORTED). The host disconnects it after one call.
  * ------------------------------------------------------------------------------------ */
 typedef struct spider_connection_info {
     uint32_t struct_size;

@@ -60,6 +60,8 @@ struct APIResponse: Sendable {
     var status: HTTPResponseStatus
     var body: [UInt8]
     var retryAfterSeconds: Int? = nil
+    /// Extra response headers (e.g. `x-spider-cache`), sent after the standard ones.
+    var headers: [(name: String, value: String)] = []
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) throws -> APIResponse {
         APIResponse(status: status, body: Array(try JSONCoding.encoder.encode(value)))

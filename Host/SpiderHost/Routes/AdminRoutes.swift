@@ -48,6 +48,7 @@ enum AdminRoutes {
             }
             if force { try app.iids.removeAll(connection: name) }
             app.connections.close(name)
+            app.catalogCache.drop(connection: name)
             return .ok
         }
     }

@@ -167,6 +167,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(response.body.count))
         if let retry = response.retryAfterSeconds { headers.add(name: "retry-after", value: String(retry)) }
+        for extra in response.headers { headers.add(name: extra.name, value: extra.value) }
         if !keepAlive { headers.add(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)

@@ -4,7 +4,8 @@ import SpiderDriverKit
 struct ConnectionSettings: Sendable {
     /// The tenant: connections with the same MockName share one cloud.
     let mockName: String
-    let region: Catalogue.Region
+    /// nil on a pre-connection (no region keys at all), which answers regionzone.* only.
+    let region: Catalogue.Region?
     /// The default zone for new subnets (the region's first zone unless `Zone` says otherwise).
     let zone: String
     /// How long a VM's transitional state lasts (`MockSettleMs`, default 0).
@@ -16,7 +17,15 @@ struct ConnectionSettings: Sendable {
 
     init(_ info: ConnectionInfo) throws {
         mockName = try info.credential("MockName")
+        let latency = try Self.integer(info, "MockLatencyMs", max: Self.maxLatencyMs)
+        settleMs = Int64(try Self.integer(info, "MockSettleMs", max: Self.maxSettleMs))
+        faults = try Self.faults(info, latencyMs: latency)
 
+        if info.region.isEmpty {  // a pre-connection: the host asks which regions exist
+            region = nil
+            zone = ""
+            return
+        }
         guard let regionName = info.option("Region"), !regionName.isEmpty else {
             throw DriverError.invalidArgument("region key 'Region' is missing or empty")
         }
@@ -36,10 +45,9 @@ struct ConnectionSettings: Sendable {
         } else {
             self.zone = region.zones[0].name
         }
+    }
 
-        let latency = try Self.integer(info, "MockLatencyMs", max: Self.maxLatencyMs)
-        settleMs = Int64(try Self.integer(info, "MockSettleMs", max: Self.maxSettleMs))
-
+    private static func faults(_ info: ConnectionInfo, latencyMs latency: Int) throws -> FaultInjector {
         var failureRate = 0.0
         var failureRateText = "0"
         if let text = Self.trimmed(info.option("MockFailureRate")) {
@@ -49,7 +57,7 @@ struct ConnectionSettings: Sendable {
             failureRate = rate
             failureRateText = text
         }
-        faults = FaultInjector(latencyMs: latency, failureRate: failureRate, failureRateText: failureRateText)
+        return FaultInjector(latencyMs: latency, failureRate: failureRate, failureRateText: failureRateText)
     }
 
     private static func integer(_ info: ConnectionInfo, _ key: String, max: Int) throws -> Int {

@@ -12,7 +12,9 @@ final class MockConnection: DriverConnection {
         self.tenant = tenant
     }
 
-    var region: String { settings.region.name }
+    /// The connection's region; "" on a pre-connection, where only regionzone.* runs.
+    var region: String { settings.region?.name ?? "" }
+    var isPreConnection: Bool { settings.region == nil }
 
     /// This connection's region, as it is now (no file I/O).
     func snapshot() -> RegionState { tenant.snapshot(region) }
@@ -28,10 +30,14 @@ final class MockConnection: DriverConnection {
         // Catalogue
         .read("regionzone.list") { (c, _: EmptyRequest) in c.listRegionZones() }
         .read("regionzone.get") { (c, r: NameRequest) in try c.getRegionZone(r) }
+        .read("regionzone.org.list") { (c, _: EmptyRequest) in c.originalRegions() }
+        .read("regionzone.org.zones") { (c, _: EmptyRequest) in c.originalZones() }
         .read("image.list") { (c, _: EmptyRequest) in c.listImages() }
         .read("image.get") { (c, r: NameRequest) in try c.getImage(r) }
         .read("vmspec.list") { (c, _: EmptyRequest) in c.listSpecs() }
         .read("vmspec.get") { (c, r: NameRequest) in try c.getSpec(r) }
+        .read("vmspec.org.list") { (c, _: EmptyRequest) in c.originalSpecs() }
+        .read("vmspec.org.get") { (c, r: NameRequest) in try c.originalSpec(r) }
         // VPCs and subnets
         .mock("vpc.create") { (c, r: VPCReqInfo) in try c.createVPC(r) }
         .read("vpc.list") { (c, _: EmptyRequest) in c.listVPCs() }
@@ -90,7 +96,11 @@ extension Operations where Connection == MockConnection {
     fileprivate func mock<Request: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String, immediate: Bool = false, _ body: @escaping @Sendable (MockConnection, Request) throws -> Result
     ) -> Operations {
-        on(name, immediate: immediate) { (connection: MockConnection, request: Request, context: CallContext) in
+        let needsRegion = !name.hasPrefix("regionzone.")
+        return on(name, immediate: immediate) { (connection: MockConnection, request: Request, context: CallContext) in
+            if needsRegion && connection.isPreConnection {
+                throw DriverError.invalidArgument("\(name) needs a region; this pre-connection has none and answers regionzone.* only")
+            }
             try connection.settings.faults.apply(context)
             return try body(connection, request)
         }

@@ -37,7 +37,7 @@ final class MockDriver: SpiderDriver {
         let settings = try ConnectionSettings(info)
         let tenant = try tenants.tenant(settings.mockName)
         host.log(.debug, "connection '\(info.connectionName)': tenant '\(settings.mockName)', region "
-                 + "'\(settings.region.name)', zone '\(settings.zone)'")
+                 + "'\(settings.region?.name ?? "(none: pre-connection)")', zone '\(settings.zone)'")
         return MockConnection(settings: settings, tenant: tenant)
     }
 }

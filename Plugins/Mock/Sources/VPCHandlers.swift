@@ -133,7 +133,7 @@ extension MockConnection {
             throw MockError.invalid(cidrField, "\(cidr) overlaps subnet '\(other.name)' (\(other.cidr))")
         }
         let zone = subnet.Zone.isEmpty ? settings.zone : subnet.Zone
-        guard let known = settings.region.zones.first(where: { $0.name == zone }) else {
+        guard let known = settings.region?.zones.first(where: { $0.name == zone }) else {
             throw MockError.invalid("\(field).Zone", "zone '\(zone)' is not in region '\(region)'")
         }
         guard known.available else {

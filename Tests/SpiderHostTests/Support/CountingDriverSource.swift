@@ -1,0 +1,86 @@
+// A small C driver compiled at test time that numbers its catalogue fetches, so a test can tell
+// a cached answer from a fresh one: the n-th vmspec.list answers one spec named "spec-<n>"
+// (after 300 ms, so concurrent misses overlap), vmspec.get never finds anything (a get answered
+// with 200 came from the host's cache), and the first vmspec.org.list fails.
+enum CountingDriverSource {
+    static let name = "counting"
+    static let provider = "COUNTING"
+
+    static let c = #"""
+        #define _POSIX_C_SOURCE 200809L
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <time.h>
+        #include "spider_driver.h"
+
+        struct spider_connection { int unused; };
+
+        /* Counted across connections: a config deleted and made again keeps counting. */
+        static int list_calls, org_calls;
+
+        static void answer(spider_result *r, spider_status status, const char *json, const char *message)
+        {
+            r->status = status;
+            if (json) { r->json = strdup(json); r->json_len = strlen(json); }
+            if (message) { r->message = strdup(message); r->message_len = strlen(message); }
+        }
+
+        static void c_connect(void *d, const spider_connection_info *info, spider_connection **out, spider_result *r)
+        {
+            (void)d; (void)info;
+            *out = calloc(1, sizeof **out);
+            answer(r, SPIDER_OK, "{}", NULL);
+        }
+
+        static void c_disconnect(spider_connection *c) { free(c); }
+
+        static void c_call(spider_connection *c, const spider_call_context *ctx, const char *op,
+                           const char *req, size_t len, spider_result *r)
+        {
+            (void)c; (void)ctx; (void)req; (void)len;
+            char buf[512];
+            if (strcmp(op, "vmspec.list") == 0) {
+                int n = __atomic_add_fetch(&list_calls, 1, __ATOMIC_SEQ_CST);
+                struct timespec pause = { 0, 300 * 1000 * 1000 };
+                nanosleep(&pause, NULL);
+                snprintf(buf, sizeof buf, "{\"vmspec\":[{\"Region\":\"r1\",\"Name\":\"spec-%d\","
+                         "\"VCpu\":{\"Count\":\"1\"},\"MemSizeMiB\":\"1024\",\"DiskSizeGB\":\"10\"}]}", n);
+                answer(r, SPIDER_OK, buf, NULL);
+            } else if (strcmp(op, "vmspec.get") == 0) {
+                answer(r, SPIDER_NOT_FOUND, NULL, "the counting driver finds no spec by name");
+            } else if (strcmp(op, "vmspec.org.list") == 0) {
+                int n = __atomic_add_fetch(&org_calls, 1, __ATOMIC_SEQ_CST);
+                if (n == 1) { answer(r, SPIDER_INTERNAL, NULL, "the first raw spec fetch fails"); return; }
+                snprintf(buf, sizeof buf, "{\"VMSpecInfo\":{\"Call\":%d}}", n);
+                answer(r, SPIDER_OK, buf, NULL);
+            } else {
+                answer(r, SPIDER_UNSUPPORTED, NULL, "the counting driver does not do that");
+            }
+        }
+
+        static void c_release(void *d, spider_result *r)
+        {
+            (void)d;
+            free(r->json); free(r->message); free(r->cloud_error);
+            r->json = r->message = r->cloud_error = NULL;
+        }
+
+        static const spider_driver_table table = {
+            .struct_size = sizeof(spider_driver_table), .abi_version = 1,
+            .name = "counting", .version = "1.0.0", .driver_data = NULL,
+            .connect = c_connect, .disconnect = c_disconnect, .call = c_call, .release = c_release,
+        };
+
+        __attribute__((visibility("default")))
+        spider_status spider_driver_entry(const spider_host_services *host, uint32_t lo, uint32_t hi,
+                                          uint32_t *out_version, const spider_driver_table **out_table)
+        {
+            (void)host;
+            if (lo > 1 || hi < 1) { *out_table = NULL; return SPIDER_UNSUPPORTED; }
+            *out_version = 1;
+            *out_table = &table;
+            return SPIDER_OK;
+        }
+        """#
+}
