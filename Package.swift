@@ -46,7 +46,7 @@ let package = Package(
 
         .target(
             name: "MockDriver",
-            dependencies: ["SpiderDriverKit"],
+            dependencies: ["SpiderDriverKit", "CLibCrypto"],
             path: "Plugins/Mock/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 

@@ -1,4 +1,5 @@
-// keypair.*: the private key is returned once, by create, and never stored.
+// keypair.*: a real RSA key pair (KeyMaterial); the private key is returned once, by create, and
+// never stored.
 import SpiderDriverKit
 import SpiderModels
 
@@ -7,9 +8,12 @@ extension MockConnection {
 
     func createKeyPair(_ request: KeyPairReqInfo) throws -> KeyPairInfo {
         let name = try requireName(request.IId.NameId, field: "IId.NameId")
-        let material = KeyMaterial.generate()
+        // Generating an RSA key takes tens of milliseconds, so it happens outside the tenant's
+        // writer lock; a name that is already taken fails before any of that work.
+        guard !snapshot().keyPairs.hasName(name) else { throw keyPairExists(name) }
+        let material = try KeyMaterial.generate()
         var info = try mutate { state, _ in
-            guard !state.keyPairs.hasName(name) else { throw MockError.exists("key pair", name, in: "region '\(region)'") }
+            guard !state.keyPairs.hasName(name) else { throw keyPairExists(name) }
             let id = SystemID.make("key") { state.keyPairs[$0] != nil }
             let info = KeyPairInfo(IId: IID(NameId: name, SystemId: id), Fingerprint: material.fingerprint,
                                    PublicKey: material.publicKey, VMUserID: Self.defaultVMUser, TagList: request.TagList)
@@ -18,6 +22,10 @@ extension MockConnection {
         }
         info.PrivateKey = material.privateKeyPEM
         return info
+    }
+
+    private func keyPairExists(_ name: String) -> DriverError {
+        MockError.exists("key pair", name, in: "region '\(region)'")
     }
 
     func listKeyPairs() -> KeyPairList {

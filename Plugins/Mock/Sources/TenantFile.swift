@@ -9,21 +9,22 @@ struct TenantFile: Sendable {
     /// nil when the host gave no data folder: the tenant then lives in memory only.
     let path: String?
 
-    init(mockName: String, directory: String) {
+    init(mockName: String, directory: String) throws {
         self.mockName = mockName
-        self.path = directory.isEmpty ? nil : directory + "/" + TenantFile.fileName(for: mockName)
+        self.path = directory.isEmpty ? nil : directory + "/" + (try TenantFile.fileName(for: mockName))
     }
 
     /// `tenant-<readable part>-<hash>.json`: the readable part keeps letters, digits, `.`, `_` and `-`;
     /// the hash of the full name keeps two names that sanitize alike apart.
-    static func fileName(for mockName: String) -> String {
+    /// The hash is libcrypto's SHA-256 of the name's UTF-8, in lower-case hex, cut to 12 digits.
+    static func fileName(for mockName: String) throws -> String {
         let readable = String(mockName.unicodeScalars.prefix(48).map { scalar -> Character in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": Character(scalar)
             default: "_"
             }
         })
-        let digest = SHA256.hex(Array(mockName.utf8)).prefix(12)
+        let digest = try LibCrypto.sha256Hex(Array(mockName.utf8)).prefix(12)
         return "tenant-\(readable)-\(digest).json"
     }
 

@@ -23,9 +23,10 @@ final class TenantRegistry: Sendable {
         loading.lock()
         defer { loading.unlock() }
         if let tenant = tenants.withLock({ $0[mockName] }) { return tenant }
-        let file = TenantFile(mockName: mockName, directory: directory)
+        let file: TenantFile
         let tenant: Tenant
         do {
+            file = try TenantFile(mockName: mockName, directory: directory)
             tenant = try Tenant(file: file)
         } catch {
             host.log(.error, "\(error)")
