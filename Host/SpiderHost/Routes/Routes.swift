@@ -16,6 +16,9 @@ enum Routes {
         CountRoutes.add(to: &r)
         DashboardRoutes.add(to: &r)
         DestroyRoutes.add(to: &r)
+        PriceRoutes.add(to: &r)
+        MonitoringRoutes.add(to: &r)
+        TagRoutes.add(to: &r)
         return r
     }
 }

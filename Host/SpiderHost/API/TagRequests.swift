@@ -1,0 +1,15 @@
+// The request bodies of the tag routes, as CB-Spider's clients send them.
+import SpiderModels
+
+/// `POST /spider/tag`'s ReqInfo.
+struct TagAddInfo: Decodable, Sendable {
+    var ResourceType: String
+    var ResourceName: String
+    var Tag: KeyValue
+}
+
+/// `DELETE /spider/tag/{Key}`'s ReqInfo (also accepted in the query string).
+struct TagTargetInfo: Decodable, Sendable {
+    var ResourceType: String?
+    var ResourceName: String?
+}
