@@ -67,6 +67,15 @@ final class MockConnection: DriverConnection {
         .mock("vm.resume") { (c, r: IIDRequest) in try c.controlVM(r, .resume) }
         .mock("vm.reboot") { (c, r: IIDRequest) in try c.controlVM(r, .reboot) }
         .mock("vm.terminate") { (c, r: IIDRequest) in try c.controlVM(r, .terminate) }
+        // Prices, VM metrics and tags
+        .read("price.productfamily.list") { (c, r: PriceRegionRequest) in try c.listProductFamilies(r) }
+        .read("price.vm.list") { (c, r: PriceListRequest) in try c.listPrices(r) }
+        .read("monitoring.vm.get") { (c, r: VMMonitoringRequest) in try c.vmMetrics(r) }
+        .mock("tag.add") { (c, r: TagAddReqInfo) in try c.addTag(r) }
+        .read("tag.list") { (c, r: TagTargetRequest) in try c.listTags(r) }
+        .read("tag.get") { (c, r: TagKeyReqInfo) in try c.getTag(r) }
+        .mock("tag.remove") { (c, r: TagKeyReqInfo) in try c.removeTag(r) }
+        .read("tag.find") { (c, r: TagFindReqInfo) in try c.findTags(r) }
         // Disks
         .mock("disk.create") { (c, r: DiskReqInfo) in try c.createDisk(r) }
         .read("disk.list") { (c, _: EmptyRequest) in c.listDisks() }
