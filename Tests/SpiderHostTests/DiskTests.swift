@@ -166,7 +166,7 @@ struct DiskTests {
         try host.expect("POST", "/spider/disk", json: Requests.disk(c.name, "disk-01"), status: 409, mentioning: ["disk-01"])
     }
 
-    @Test("a driver without diskHandler is 501 naming it; another zone needs zoneBasedControl")
+    @Test("a driver without diskHandler is 501 naming it; a disk or subnet in another zone needs zoneBasedControl")
     func unsupported() throws {
         // The C example driver has no disks (and no MyImages).
         let host = try HostProcess()
@@ -189,6 +189,21 @@ struct DiskTests {
         try noZones.expect("POST", "/spider/disk", json: Requests.disk(c.name, "disk-far", zone: "default-b"), status: 501,
                            mentioning: ["zoneBasedControl", "default-b"])
         try noZones.expect("GET", "/spider/disk/disk-far" + c.query, status: 404)
+
+        // Subnets (and so the VMs in them) follow the same rule.
+        var vpc = Requests.vpc(c.name, "vpc-far", subnets: [("subnet-01", "10.0.1.0/24")])
+        var info = vpc["ReqInfo"] as? [String: Any] ?? [:]
+        info["SubnetInfoList"] = [["Name": "subnet-01", "IPv4_CIDR": "10.0.1.0/24", "Zone": "default-b"]]
+        vpc["ReqInfo"] = info
+        try noZones.expect("POST", "/spider/vpc", json: vpc, status: 501, mentioning: ["zoneBasedControl", "SubnetInfoList[0].Zone"])
+        try noZones.expect("GET", "/spider/vpc/vpc-far" + c.query, status: 404)
+        try noZones.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "vpc-01"))
+        var far = Requests.subnet(c.name, "subnet-far", cidr: "10.0.9.0/24")
+        far["ReqInfo"] = ["Name": "subnet-far", "IPv4_CIDR": "10.0.9.0/24", "Zone": "default-b"]
+        try noZones.expect("POST", "/spider/vpc/vpc-01/subnet", json: far, status: 501, mentioning: ["zoneBasedControl", "default-b"])
+        far["ReqInfo"] = ["Name": "subnet-home", "IPv4_CIDR": "10.0.9.0/24", "Zone": "default-a"]
+        let home2 = try noZones.must("POST", "/spider/vpc/vpc-01/subnet", json: far).decode(VPCInfo.self)
+        #expect(home2.SubnetInfoList.first { $0.IId.NameId == "subnet-home" }?.Zone == "default-a")
     }
 
     // MARK: helpers

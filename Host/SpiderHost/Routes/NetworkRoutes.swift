@@ -13,6 +13,7 @@ enum NetworkRoutes {
                 throw HostError.badRequest("ReqInfo.SubnetInfoList names the same subnet twice")
             }
             let gw = try kind.gateway(app, req)
+            for (i, s) in subnets.enumerated() { try gw.requireZoneControl(s.Zone, field: "ReqInfo.SubnetInfoList[\(i)].Zone") }
             let subnetKeys = subnets.map { gw.key(.subnet, $0.Name, owner: info.Name) }
             for (i, k) in subnetKeys.enumerated() {
                 do { try app.iids.reserve(k) } catch {
@@ -48,6 +49,7 @@ enum NetworkRoutes {
             let s = body.ReqInfo
             try validateName(s.Name, field: "ReqInfo.Name")
             let gw = try kind.gateway(app, req)
+            try gw.requireZoneControl(s.Zone, field: "ReqInfo.Zone")
             let vpcName = req.parameter("VPCName")
             let vpcIID = try gw.iid(.vpc, vpcName)
             let request = SubnetAddReqInfo(VPCIID: vpcIID, SubnetInfo: SubnetInfo(IId: IID(NameId: s.Name), Zone: s.Zone ?? "",
