@@ -26,6 +26,10 @@ struct DestroyTests {
         let c = try Fixtures.registerMock(host, tag: "destroy", credentialExtras: [("MockSettleMs", "300")])
         let other = try Fixtures.registerMock(host, tag: "keep")
         try host.createStack(c)
+        try waitUntilRunning(host, c, "vm-01")
+        try host.must("POST", "/spider/disk", json: Requests.disk(c.name, "disk-01"))
+        try host.must("PUT", "/spider/disk/disk-01/attach", json: Requests.diskVM(c.name, "vm-01"))
+        try host.must("POST", "/spider/myimage", json: Requests.myImage(c.name, "image-01", sourceVM: "vm-01"))
         try host.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "vpc-02", subnets: [("a", "10.0.1.0/24"), ("b", "10.0.2.0/24")]))
         try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "cloud-only"))
         try host.must("DELETE", "/spider/regkeypair/cloud-only", json: Requests.connection(c.name))
@@ -33,9 +37,14 @@ struct DestroyTests {
 
         let report = try host.must("DELETE", "/spider/destroy", json: Requests.connection(c.name)).decode(Destroyed.self)
         #expect(report.IsAllDestroyed, "\(report)")
-        #expect(report.DeletedAllListByResourceType.map(\.ResourceType) == ["vm", "securitygroup", "keypair", "vpc"])
+        #expect(report.DeletedAllListByResourceType.map(\.ResourceType) == ["myimage", "vm", "disk", "securitygroup", "keypair", "vpc"])
+        #expect(report.kind("disk")?.DeletedIIDList.map { $0["NameId"] } == ["disk-01"])
+        #expect(report.kind("myimage")?.DeletedIIDList.map { $0["NameId"] } == ["image-01"])
         #expect(report.kind("vm")?.DeletedIIDList.map { $0["NameId"] } == ["vm-01"])
         #expect(Set(report.kind("vpc")?.DeletedIIDList.compactMap { $0["NameId"] } ?? []) == ["vpc-01", "vpc-02"])
+        for kind in ["disk", "myimage"] {
+            #expect(try host.must("GET", "/spider/count\(kind)/\(c.name)").json["count"] as? Int == 0, "\(kind) left on \(c.name)")
+        }
         for kind in ["vpc", "subnet", "securitygroup", "keypair", "vm"] {
             #expect(try host.must("GET", "/spider/count\(kind)/\(c.name)").json["count"] as? Int == 0, "\(kind) left on \(c.name)")
             #expect(try host.must("GET", "/spider/count\(kind)/\(other.name)").json["count"] as? Int == 1, "\(kind) kept on \(other.name)")
@@ -51,6 +60,14 @@ struct DestroyTests {
         try host.expect("DELETE", "/spider/destroy", json: Requests.connection("no-such-config"), status: 404, mentioning: ["no-such-config"])
         try host.expect("DELETE", "/spider/destroy", status: 400, mentioning: ["ConnectionName"])
         host.expectReady()
+    }
+
+    private func waitUntilRunning(_ host: HostProcess, _ c: RegisteredConnection, _ vm: String) throws {
+        for _ in 0..<200 {
+            if try host.must("GET", "/spider/vmstatus/\(vm)" + c.query).json["Status"] as? String == "Running" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestFailure("\(vm) did not become Running")
     }
 
     @Test("what the cloud refuses is reported and stays mapped; names the cloud forgot are cleaned up")

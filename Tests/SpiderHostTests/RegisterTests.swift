@@ -100,4 +100,33 @@ struct RegisterTests {
         try host.expect("DELETE", "/spider/cspkeypair/\(ids.keyPair)", json: Requests.connection(c.name), status: 404)
         host.expectReady()
     }
+
+    /// Each cloud call takes 1 s and the host's deadline is 4 s: eight creates or deletes of
+    /// different names only all succeed when they run side by side.
+    @Test("different names run in parallel; deletes of one name run once; racing registers get one name")
+    func concurrentNames() throws {
+        let host = try HostProcess(extraArguments: ["--call-timeout", "4"])
+        let c = try Fixtures.registerMock(host, tag: "race", credentialExtras: [("MockLatencyMs", "1000")])
+        let created = concurrently(8) { i in (try? host.call("POST", "/spider/keypair", json: Requests.keyPair(c.name, "key-\(i)")))?.status ?? 0 }
+        #expect(created == Array(repeating: 200, count: 8))
+        let deleted = concurrently(8) { i in (try? host.call("DELETE", "/spider/keypair/key-\(i)", json: Requests.connection(c.name)))?.status ?? 0 }
+        #expect(deleted == Array(repeating: 200, count: 8))
+
+        // Deletes of one name wait for each other: one deletes, the others then find no such name.
+        try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "dup"))
+        let racing = concurrently(3) { _ in try? host.call("DELETE", "/spider/keypair/dup", json: Requests.connection(c.name)) }
+        #expect(racing.map { $0?.status ?? 0 }.sorted() == [200, 404, 404])
+        for r in racing.compactMap({ $0 }) where r.status == 404 {
+            expectMessage(r, mentions: ["'dup' does not exist on connection"], request: "DELETE /spider/keypair/dup")
+        }
+
+        // Registers racing for one name: one maps it, the others get 409.
+        let key = try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "solo")).json["IId"] as? [String: Any]
+        try host.must("DELETE", "/spider/regkeypair/solo", json: Requests.connection(c.name))
+        let id = key?["SystemId"] as? String ?? ""
+        let registers = concurrently(4) { _ in (try? host.call("POST", "/spider/regkeypair", json: register(c, "solo-name", id)))?.status ?? 0 }
+        #expect(registers.sorted() == [200, 409, 409, 409])
+        #expect(try host.must("GET", "/spider/countkeypair/\(c.name)").json["count"] as? Int == 1)
+        host.expectReady()
+    }
 }

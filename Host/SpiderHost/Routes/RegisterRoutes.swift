@@ -50,11 +50,13 @@ enum RegisterRoutes {
         let gw = try DriverGateway(app, req, needs: nil, named: kind.capabilityName)
         let name = req.parameter("Name")
         let owner = kind.ownerType == nil ? "" : try ownerName(of: kind, name, gw, req)
-        _ = try gw.iid(kind.type, name, owner: owner)  // 404 for a name that is not mapped
-        try app.iids.remove(connection: gw.connectionName, type: kind.type, owner: owner, name: name)
-        // What lives inside it goes with it (a VPC's subnets).
-        for inner in MappedKinds.all where inner.ownerType == kind.type {
-            try app.iids.remove(connection: gw.connectionName, type: inner.type, owner: name, name: nil)
+        try app.iids.serialized(gw.key(kind.type, name, owner: owner)) {
+            _ = try gw.iid(kind.type, name, owner: owner)  // 404 for a name that is not mapped
+            try app.iids.remove(connection: gw.connectionName, type: kind.type, owner: owner, name: name)
+            // What lives inside it goes with it (a VPC's subnets).
+            for inner in MappedKinds.all where inner.ownerType == kind.type {
+                try app.iids.remove(connection: gw.connectionName, type: inner.type, owner: name, name: nil)
+            }
         }
         return .ok
     }

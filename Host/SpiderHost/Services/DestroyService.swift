@@ -24,7 +24,7 @@ struct DestroyedInfo: Codable, Sendable {
 
 enum DestroyService {
     /// Attempts per resource; waits grow from `firstWait` and honour a cloud's Retry-After.
-    static let attempts = 6
+    static let attempts = 4
     static let firstWait = 0.2
 
     static func destroy(_ gw: DriverGateway) -> DestroyedInfo {
@@ -52,14 +52,17 @@ enum DestroyService {
         for record in mapped {
             let iid = IID(NameId: record.name, SystemId: record.systemID)
             do {
-                try withRetries(gw) {
-                    do {
-                        try kind.deleteInCloud(gw, iid, nil)
-                    } catch let e as HostError where e.status == 404 {}  // gone already: only the name is left
-                }
-                try gw.app.iids.remove(connection: gw.connectionName, type: kind.type, owner: "", name: record.name)
-                for inner in MappedKinds.all where inner.ownerType == kind.type {
-                    try gw.app.iids.remove(connection: gw.connectionName, type: inner.type, owner: record.name, name: nil)
+                try gw.app.iids.serialized(gw.key(kind.type, record.name)) {
+                    guard gw.app.iids.systemID(gw.key(kind.type, record.name)) == record.systemID else { return }  // deleted meanwhile
+                    try withRetries(gw) {
+                        do {
+                            try kind.deleteInCloud(gw, iid, nil)
+                        } catch let e as HostError where e.status == 404 {}  // gone already: only the name is left
+                    }
+                    try gw.app.iids.remove(connection: gw.connectionName, type: kind.type, owner: "", name: record.name)
+                    for inner in MappedKinds.all where inner.ownerType == kind.type {
+                        try gw.app.iids.remove(connection: gw.connectionName, type: inner.type, owner: record.name, name: nil)
+                    }
                 }
                 out.DeletedIIDList.append(iid)
             } catch {

@@ -122,14 +122,17 @@ struct DriverGateway {
 
     /// Deletes in the cloud, then forgets the mapping. With `force`, a resource the cloud no
     /// longer knows is forgotten anyway.
+    /// Deletes of one name run one at a time (the second then finds the name gone: 404).
     func delete(_ type: ResourceType, _ name: String, owner: String = "", force: Bool, _ body: (IID) throws -> Void) throws {
-        let target = try iid(type, name, owner: owner)
-        do {
-            try body(target)
-        } catch let e as HostError where force && e.status == 404 {
-            app.logger.warning("forced delete of \(type.noun) '\(name)': the cloud no longer has \(target.SystemId)")
+        try app.iids.serialized(key(type, name, owner: owner)) {
+            let target = try iid(type, name, owner: owner)
+            do {
+                try body(target)
+            } catch let e as HostError where force && e.status == 404 {
+                app.logger.warning("forced delete of \(type.noun) '\(name)': the cloud no longer has \(target.SystemId)")
+            }
+            try app.iids.remove(connection: connectionName, type: type, owner: owner, name: name)
         }
-        try app.iids.remove(connection: connectionName, type: type, owner: owner, name: name)
     }
 }
 

@@ -58,12 +58,16 @@ extension ResourceKind {
 
 enum MappedKinds {
     /// Every kind the host maps, in destroy order within a stage.
+    /// Destroy stages: images (and later NLBs, clusters) 0 → VMs 1 → disks 2 → key pairs and
+    /// security groups 3 → VPCs 4.
     static let all: [MappedKind] = [
         NetworkRoutes.kind.mapped(pathName: "vpc", destroyStage: 4),
         SubnetKind.kind,
         SecurityGroupRoutes.kind.mapped(pathName: "securitygroup", destroyStage: 3),
         KeyPairRoutes.kind.mapped(pathName: "keypair", destroyStage: 3),
         VMRoutes.kind.mapped(pathName: "vm", destroyStage: 1, deleteOperation: "vm.terminate"),
+        DiskRoutes.kind.mapped(pathName: "disk", destroyStage: 2),
+        MyImageRoutes.kind.mapped(pathName: "myimage", destroyStage: 0),
     ]
 
     static func named(_ pathName: String) -> MappedKind? { all.first { $0.pathName == pathName } }

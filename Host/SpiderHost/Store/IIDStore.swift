@@ -1,6 +1,7 @@
 // The name ↔ cloud-ID map per connection and resource type, in SQLite and in memory.
 // Creating a resource reserves its name first, so two clients racing on one name get one
 // success and one 409, and the map never holds a name twice.
+import Foundation
 import GRDB
 import Synchronization
 
@@ -25,6 +26,9 @@ final class IIDStore: Sendable {
     }
 
     private let db: DatabasePool
+    /// Keys with a delete or unregister in progress (see `serialized`); guarded by `busy`.
+    private let busy = NSCondition()
+    nonisolated(unsafe) private var busyKeys: Set<Key> = []
     private let state: Mutex<State>
 
     init(db: DatabasePool) throws {
@@ -68,6 +72,22 @@ final class IIDStore: Sendable {
     /// How many of one type are mapped, on one connection or on all of them.
     func count(type: ResourceType, connection: String? = nil) -> Int {
         state.withLock { $0.systemIDs.keys.count { $0.type == type && (connection == nil || $0.connection == connection) } }
+    }
+
+    /// Runs `body` while no other `serialized` call on the same key runs: a delete or unregister
+    /// of one name waits for another on that name, and calls on other names go on in parallel.
+    func serialized<T>(_ key: Key, _ body: () throws -> T) rethrows -> T {
+        busy.lock()
+        while busyKeys.contains(key) { busy.wait() }
+        busyKeys.insert(key)
+        busy.unlock()
+        defer {
+            busy.lock()
+            busyKeys.remove(key)
+            busy.broadcast()
+            busy.unlock()
+        }
+        return try body()
     }
 
     /// Claims a name before the cloud is asked to create it.

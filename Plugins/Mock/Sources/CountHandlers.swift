@@ -12,6 +12,8 @@ extension MockConnection {
             "securitygroup": state.securityGroups.count,
             "keypair": state.keyPairs.count,
             "vm": state.liveVMs(at: WallClock.nowMs()).count,
+            "disk": state.disks.count,
+            "myimage": state.myImages.count,
         ]
     }
 }
