@@ -54,6 +54,37 @@ struct RegionZoneTests {
                         status: 501, mentioning: ["does not do that"])
     }
 
+    @Test("a driver without regionZoneHandler is 501 naming it, on a connection and in preconfig")
+    func withoutCapability() throws {
+        let host = try HostProcess(ownDrivers: true, start: false)
+        var driver = ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c)
+        driver.capabilities = ["vmspecHandler": true]
+        try driver.install(into: host.ownDriversDir, scratch: host.folder)
+        try host.start()
+        let c = try Fixtures.register(host, driver: "counting-driver01", provider: CountingDriverSource.provider, library: nil,
+                                      tag: "counting", credentials: [("ApiKey", "k")], region: [("Region", "r1")])
+        for path in ["/spider/orgregion", "/spider/orgzone", "/spider/regionzone"] {
+            try host.expect("GET", path + c.query, status: 501, mentioning: ["regionZoneHandler"])
+        }
+        let q = "?DriverName=counting-driver01&CredentialName=\(c.credential)"
+        for path in ["/spider/preconfig/regionzone", "/spider/preconfig/regionzone/r1", "/spider/preconfig/orgregion"] {
+            try host.expect("GET", path + q, status: 501, mentioning: ["regionZoneHandler"])
+        }
+    }
+
+    @Test("preconfig through the plain-C example driver")
+    func preconfigCExample() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerCExample(host, tag: "pre")
+        let q = "?DriverName=\(c.driver)&CredentialName=\(c.credential)"
+        let all = try host.must("GET", "/spider/preconfig/regionzone" + q).decode(RegionZoneList.self).regionzone
+        #expect(Set(all.map(\.Name)) == ["example-east", "example-west"])
+        let west = try host.must("GET", "/spider/preconfig/regionzone/example-west" + q).decode(RegionZoneInfo.self)
+        #expect(west.ZoneList?.map(\.Name) == ["example-west-a"])
+        // The example driver has no org data: its UNSUPPORTED is a 501.
+        try host.expect("GET", "/spider/preconfig/orgregion" + q, status: 501, mentioning: ["regionzone.org.list"])
+    }
+
     @Test("preconfig: regions from a driver and a credential alone, before any connection config")
     func preconfig() throws {
         let host = try HostProcess()

@@ -10,6 +10,7 @@ struct ThrowawayDriver: Sendable {
     var abiVersion = 1
     var swiftToolchain: String? = nil
     var version = "1.0.0"
+    var capabilities = ["regionZoneHandler": true, "vmspecHandler": true, "vpchandler": true]
 
     var library: String { "libspider-driver-\(name).so" }
 
@@ -42,7 +43,7 @@ struct ThrowawayDriver: Sendable {
             "library": library, "platform": Self.platform, "language": language,
             "description": "a throwaway driver built by the integration tests",
             "credential_keys": ["ApiKey"], "region_keys": ["Region"],
-            "capabilities": ["regionZoneHandler": true, "vmspecHandler": true, "vpchandler": true],
+            "capabilities": capabilities,
         ]
         if let swiftToolchain { manifest["swift_toolchain"] = swiftToolchain }
         let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
