@@ -65,6 +65,24 @@ struct MonitoringTests {
         #expect(memory.map(\.Value) != second.map(\.Value))
     }
 
+    @Test("a suspended VM reports zero from its suspension on")
+    func suspendedIsIdle() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "monitoridle")
+        try host.createStack(c)
+        let before = try metric(host, c, "cpu_usage").TimestampValues
+        try host.must("PUT", "/spider/controlvm/vm-01" + c.query + "&action=suspend")
+        for (type, zero) in [("cpu_usage", "0.00"), ("memory_usage", "0.00"), ("network_in", "0"), ("disk_write_ops", "0")] {
+            let values = try metric(host, c, type).TimestampValues
+            #expect(values.count == 60)
+            #expect(values.last?.Value == zero, "\(type): idle now")
+            #expect(values.first?.Value != zero, "\(type): busy an hour ago")
+        }
+        // The hour before the suspension is unchanged.
+        let after = try metric(host, c, "cpu_usage").TimestampValues
+        #expect(after.first.map { first in before.first { $0.Timestamp == first.Timestamp }?.Value == first.Value } ?? false)
+    }
+
     @Test("unknown metric, unknown VM, bad window: 400/404 naming what is wrong; no capability: 501")
     func errors() throws {
         let host = try HostProcess()

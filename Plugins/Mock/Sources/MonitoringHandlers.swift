@@ -9,7 +9,8 @@ extension MockConnection {
     static let maxMetricPoints = 20_000
 
     func vmMetrics(_ request: VMMonitoringRequest) throws -> MetricData {
-        guard let vm = snapshot().vms.find(request.VMIID) else { throw MockError.notFound("VM", request.VMIID.label) }
+        let now = WallClock.nowMs()
+        guard let vm = snapshot().vm(request.VMIID, at: now) else { throw MockError.notFound("VM", request.VMIID.label) }
         guard let metric = MetricType(rawValue: request.MetricType) else {
             throw MockError.invalid("MetricType", "'\(request.MetricType)' is not one of "
                                     + MetricType.allCases.map(\.rawValue).joined(separator: ", "))
@@ -25,11 +26,13 @@ extension MockConnection {
             throw MockError.invalid("TimeBeforeHour", "\(count) values would be returned; the Mock answers at most \(Self.maxMetricPoints)")
         }
         let series = MetricSeries(vm: vm.iid.SystemId, metric: metric)
-        let lastBucket = WallClock.nowMs() / 60_000 / Int64(interval)
+        // A suspended VM is idle from the minute its suspension settled (earlier values stay as they were).
+        let idleFromMinute = vm.status(at: now) == .Suspended ? vm.settleAtMs / 60_000 : Int64.max
+        let lastBucket = now / 60_000 / Int64(interval)
         let values = (0..<count).reversed().map { back -> TimestampValue in
-            let bucket = lastBucket - Int64(back)
-            let minute = bucket * Int64(interval)
-            return TimestampValue(Timestamp: WallClock.rfc3339(minute * 60_000), Value: series.value(atMinute: minute, interval: interval))
+            let minute = (lastBucket - Int64(back)) * Int64(interval)
+            let value = minute >= idleFromMinute ? series.idleValue : series.value(atMinute: minute, interval: interval)
+            return TimestampValue(Timestamp: WallClock.rfc3339(minute * 60_000), Value: value)
         }
         return MetricData(VMName: vm.iid.NameId, MetricName: metric.rawValue, MetricUnit: metric.unit, TimestampValues: values)
     }
@@ -53,7 +56,7 @@ struct MetricSeries {
         let minutes = Double(interval)
         switch metric {
         case .cpu_usage:
-            return percent(8 + 40 * level + 15 * day + 20 * (noise - 0.5))
+            return percent(15 + 35 * level + 8 * day + 8 * (noise - 0.5))      // 3 to 62
         case .memory_usage:
             return percent(25 + 45 * level + 4 * day + 4 * (noise - 0.5))
         case .disk_read, .disk_write:
@@ -64,6 +67,9 @@ struct MetricSeries {
             return whole((1 + 15 * level) * 1_048_576 * (1 + 0.5 * day) * (0.5 + noise) * minutes)
         }
     }
+
+    /// What a stopped VM reports: nothing in use.
+    var idleValue: String { metric.unit == "Percent" ? percent(0) : whole(0) }
 
     private func percent(_ value: Double) -> String { String(format: "%.2f", min(100, max(0, value))) }
     private func whole(_ value: Double) -> String { String(Int64(max(0, value).rounded())) }
