@@ -63,7 +63,7 @@ struct TagTests {
         // Remove with the target in the body (CB-Spider) and in the query.
         try host.must("DELETE", "/spider/tag/team", json: ["ConnectionName": c.name, "ReqInfo": ["ResourceType": "VPC", "ResourceName": "vpc-01"]])
         #expect(try tags(host, c, "VPC", "vpc-01") == [KeyValue(Key: "env", Value: "prod")])
-        try host.must("DELETE", "/spider/tag/env" + target(c, "SG", "sg-01"))
+        try host.must("DELETE", "/spider/tag/env" + target(c, "SG", "sg-01"), json: ["ConnectionName": c.name])
         #expect(try tags(host, c, "SG", "sg-01").isEmpty)
         try host.expect("GET", "/spider/tag/team" + target(c, "VPC", "vpc-01"), status: 404, mentioning: ["team"])
         try host.expect("DELETE", "/spider/tag/team" + target(c, "VPC", "vpc-01"), status: 404, mentioning: ["team"])

@@ -13,3 +13,9 @@ struct TagTargetInfo: Decodable, Sendable {
     var ResourceType: String?
     var ResourceName: String?
 }
+
+/// `DELETE /spider/tag/{Key}`'s body: the target may instead be in the query string.
+struct TagRemoveBody: Decodable, Sendable {
+    var ConnectionName: String?
+    var ReqInfo: TagTargetInfo?
+}

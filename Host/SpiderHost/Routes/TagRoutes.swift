@@ -32,7 +32,7 @@ enum TagRoutes {
                                  as: KeyValue.self)
         }
         r.add(.DELETE, "/spider/tag/{Key}") { app, req in
-            let body = req.body.isEmpty ? nil : try req.decode(ConnectionRequest<TagTargetInfo>.self, what: "tag remove request").ReqInfo
+            let body = req.body.isEmpty ? nil : try req.decode(TagRemoveBody.self, what: "tag remove request").ReqInfo
             let gw = try gateway(app, req)
             let (type, iid) = try target(gw, body?.ResourceType ?? req.query["ResourceType"],
                                          body?.ResourceName ?? req.query["ResourceName"], from: body == nil ? "" : "ReqInfo.")
