@@ -565,7 +565,7 @@ static void test_other_errors(spider_connection *c)
 {
     spider_result r;
 
-    expect(c, "vm.start", "{}", SPIDER_UNSUPPORTED, "vm.start");
+    expect(c, "disk.create", "{}", SPIDER_UNSUPPORTED, "disk.create");
     expect(c, "", "{}", SPIDER_UNSUPPORTED, "''");
     expect(c, "vpc.list ", "{}", SPIDER_UNSUPPORTED, NULL);
     /* unknown operations are refused before the request is read */
