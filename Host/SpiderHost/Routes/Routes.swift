@@ -11,6 +11,7 @@ enum Routes {
         VMRoutes.add(to: &r)
         DiskRoutes.add(to: &r)
         MyImageRoutes.add(to: &r)
+        NLBRoutes.add(to: &r)
         RegisterRoutes.add(to: &r)
         AllListRoutes.add(to: &r)
         CountRoutes.add(to: &r)

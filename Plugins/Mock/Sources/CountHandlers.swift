@@ -14,6 +14,7 @@ extension MockConnection {
             "vm": state.liveVMs(at: WallClock.nowMs()).count,
             "disk": state.disks.count,
             "myimage": state.myImages.count,
+            "nlb": state.nlbs.count,
         ]
     }
 }

@@ -89,6 +89,17 @@ final class MockConnection: DriverConnection {
         .read("myimage.list") { (c, _: EmptyRequest) in c.listMyImages() }
         .read("myimage.get") { (c, r: IIDRequest) in try c.getMyImage(r) }
         .mock("myimage.delete") { (c, r: IIDRequest) in try c.deleteMyImage(r) }
+        // Network load balancers
+        .mock("nlb.create") { (c, r: NLBReqInfo) in try c.createNLB(r) }
+        .read("nlb.list") { (c, _: EmptyRequest) in c.listNLBs() }
+        .read("nlb.get") { (c, r: IIDRequest) in try c.getNLB(r) }
+        .mock("nlb.delete") { (c, r: IIDRequest) in try c.deleteNLB(r) }
+        .mock("nlb.vms.add") { (c, r: NLBVMsReqInfo) in try c.addNLBVMs(r) }
+        .mock("nlb.vms.remove") { (c, r: NLBVMsReqInfo) in try c.removeNLBVMs(r) }
+        .read("nlb.health") { (c, r: IIDRequest) in try c.nlbHealth(r) }
+        .mock("nlb.listener.change") { (c, r: NLBListenerChangeReqInfo) in try c.changeNLBListener(r) }
+        .mock("nlb.vmgroup.change") { (c, r: NLBVMGroupChangeReqInfo) in try c.changeNLBVMGroup(r) }
+        .mock("nlb.healthchecker.change") { (c, r: NLBHealthCheckerChangeReqInfo) in try c.changeNLBHealthChecker(r) }
         // Counts of everything, in one call (the host's dashboard)
         .read("resource.count") { (c, _: EmptyRequest) in c.countResources() }
 }

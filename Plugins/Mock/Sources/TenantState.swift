@@ -23,6 +23,7 @@ struct RegionState: Codable, Sendable {
     var vms: [String: VMRecord] = [:]
     var disks: [String: DiskRecord] = [:]
     var myImages: [String: MyImageRecord] = [:]
+    var nlbs: [String: NLBRecord] = [:]
 
     init() {}
 
@@ -37,6 +38,7 @@ struct RegionState: Codable, Sendable {
         vms = try c.decodeIfPresent([String: VMRecord].self, forKey: .vms) ?? [:]
         disks = try c.decodeIfPresent([String: DiskRecord].self, forKey: .disks) ?? [:]
         myImages = try c.decodeIfPresent([String: MyImageRecord].self, forKey: .myImages) ?? [:]
+        nlbs = try c.decodeIfPresent([String: NLBRecord].self, forKey: .nlbs) ?? [:]
     }
 
     mutating func takeSequence() -> Int {

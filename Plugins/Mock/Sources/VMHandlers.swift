@@ -114,6 +114,11 @@ extension MockConnection {
             guard var vm = state.vm(request.IId, at: now) else { throw MockError.notFound("VM", request.IId.label) }
             let current = vm.status(at: now)
             if control == .terminate && current == .Terminating { return VMStatusResult(Status: .Terminating) }
+            let balancers = control == .terminate ? state.nlbs(usingVM: vm.iid.SystemId) : []
+            if !balancers.isEmpty {
+                throw DriverError.conflict("VM '\(vm.iid.NameId)' is in the VM group of NLB(s) " + names(balancers.map(\.iid))
+                                           + "; remove it from them first")
+            }
             if let required = control.required, current != required {
                 throw DriverError.conflict("VM '\(vm.iid.NameId)' is \(current.rawValue); \(control.rawValue) needs "
                                            + required.rawValue)
@@ -179,6 +184,7 @@ extension RegionState {
     func freePrivateIP(in subnet: SubnetInfo) throws -> String {
         let cidr = try IPv4CIDR(subnet.IPv4_CIDR, field: "subnet IPv4_CIDR")
         let used = Set(vms.values.filter { $0.info.SubnetIID.SystemId == subnet.IId.SystemId }.map(\.info.PrivateIP))
+            .union(nlbAddresses)
         if let range = cidr.assignable {
             for address in range where !used.contains(IPv4CIDR.format(address)) {
                 return IPv4CIDR.format(address)
@@ -196,7 +202,7 @@ extension RegionState {
     ]
 
     func freePublicIP() throws -> String {
-        let used = Set(vms.values.map(\.info.PublicIP))
+        let used = Set(vms.values.map(\.info.PublicIP)).union(nlbAddresses)
         for pool in Self.publicPools {
             for host in pool.hosts {
                 let address = IPv4CIDR.format(pool.base + host)

@@ -58,6 +58,10 @@ extension MockConnection {
                 throw DriverError.conflict("VPC '\(vpc.iid.NameId)' is used by VM(s) " + names(vms.map(\.iid))
                                            + "; terminate them first")
             }
+            let nlbs = state.nlbs.inCreationOrder.filter { $0.info.VpcIID.SystemId == id }
+            if !nlbs.isEmpty {
+                throw DriverError.conflict("VPC '\(vpc.iid.NameId)' is used by NLB(s) " + names(nlbs.map(\.iid)) + "; delete them first")
+            }
             state.vpcs[id] = nil
             return EmptyResult()
         }
