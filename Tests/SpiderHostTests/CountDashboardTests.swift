@@ -98,10 +98,16 @@ struct CountDashboardTests {
         // A Mock connection with a malformed setting cannot connect: an entry with an Error, still 200.
         let good = try Fixtures.registerMock(host, tag: "good")
         let broken = try Fixtures.registerMock(host, tag: "broken", credentialExtras: [("MockLatencyMs", "soon")])
+        // A driver without resource.count (the C example) is counted kind by kind.
+        let cx = try Fixtures.registerCExample(host)
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(cx.name, "vpc-c", subnets: [("s1", "10.0.1.0/24"), ("s2", "10.0.2.0/24")]))
         let live = try host.must("GET", "/spider/dashboard?live=true").decode(Dashboard.self)
-        #expect(live.Connections.map(\.ConnectionName) == [broken.name, good.name].sorted())
+        #expect(live.Connections.map(\.ConnectionName) == [broken.name, good.name, cx.name].sorted())
         #expect(live.Connections.first { $0.ConnectionName == broken.name }?.Error?.contains(broken.name) == true)
         #expect(live.Connections.first { $0.ConnectionName == good.name }?.Error == nil)
+        let c = try #require(live.Connections.first { $0.ConnectionName == cx.name })
+        #expect(c.Error == nil && c.CloudCounts?["vpc"] == 1 && c.CloudCounts?["subnet"] == 2, "\(c)")
+        #expect(c.Counts["vpc"] == 1 && c.Counts["subnet"] == 2)
         host.expectReady()
     }
 }

@@ -38,6 +38,12 @@ struct RegisterTests {
         #expect(all.mapped.isEmpty && all.onlySpider.isEmpty)
         #expect(all.onlyCSP.contains { $0.hasSuffix("=\(ids.vpc)") }, "the VPC is only in the cloud now: \(all)")
         #expect(try allList(host, "vm", c).onlyCSP.contains { $0.hasSuffix("=\(ids.vm)") })
+        let info = try host.must("GET", "/spider/allvpcinfo" + c.query).json
+        let lists = info["AllListInfo"] as? [String: Any] ?? [:]
+        let onlyCloud = lists["OnlyCSPInfoList"] as? [[String: Any]] ?? []
+        #expect(info["ResourceType"] as? String == "vpc" && (lists["MappedInfoList"] as? [Any])?.isEmpty == true)
+        #expect(onlyCloud.first.map { ($0["IId"] as? [String: Any])?["SystemId"] as? String == ids.vpc && $0["IPv4_CIDR"] as? String == "10.0.0.0/16" } == true,
+                "the cloud's whole VPC record: \(info)")
 
         // Register them back under other names; the cloud answers for them under those names.
         let vpc = try host.must("POST", "/spider/regvpc", json: register(c, "net-a", ids.vpc)).json
@@ -50,12 +56,39 @@ struct RegisterTests {
         let vm = try host.must("POST", "/spider/regvm", json: register(c, "vm-a", ids.vm)).json
         #expect((vm["VpcIID"] as? [String: Any])?["NameId"] as? String == "net-a", "the VM shows its VPC by the new name: \(vm)")
         #expect(try allList(host, "vpc", c).mapped == ["net-a=\(ids.vpc)"])
+        let mappedInfo = (try host.must("GET", "/spider/allvpcinfo" + c.query).json["AllListInfo"] as? [String: Any])?["MappedInfoList"] as? [[String: Any]]
+        #expect(mappedInfo?.compactMap { ($0["IId"] as? [String: Any])?["NameId"] as? String } == ["net-a"])
         #expect(try host.must("GET", "/spider/countvm/\(c.name)").json["count"] as? Int == 1)
 
         // Mapped resources can be deleted by name again; a subnet unregisters within its VPC.
         try host.must("DELETE", "/spider/regsubnet/sub-a?VPCName=net-a", json: Requests.connection(c.name))
         try host.expect("GET", "/spider/vpc/net-a/subnet/sub-a" + c.query, status: 404)
         try host.must("DELETE", "/spider/vm/vm-a", json: Requests.connection(c.name))
+        host.expectReady()
+    }
+
+    @Test("disks and MyImages: unregister, all-list, register back, count")
+    func disksAndImages() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "regdisk")
+        try host.createStack(c)
+        for _ in 0..<200 where try host.must("GET", "/spider/vmstatus/vm-01" + c.query).json["Status"] as? String != "Running" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let disk = try host.must("POST", "/spider/disk", json: Requests.disk(c.name, "disk-01")).json["IId"] as? [String: Any]
+        let image = try host.must("POST", "/spider/myimage", json: Requests.myImage(c.name, "image-01", sourceVM: "vm-01")).json["IId"] as? [String: Any]
+        let diskID = disk?["SystemId"] as? String ?? "", imageID = image?["SystemId"] as? String ?? ""
+        for (kind, name, id) in [("disk", "disk-01", diskID), ("myimage", "image-01", imageID)] {
+            #expect(try allList(host, kind, c).mapped == ["\(name)=\(id)"])
+            try host.must("DELETE", "/spider/reg\(kind)/\(name)", json: Requests.connection(c.name))
+            #expect(try allList(host, kind, c).onlyCSP.contains { $0.hasSuffix("=\(id)") })
+            #expect(try host.must("GET", "/spider/count\(kind)/\(c.name)").json["count"] as? Int == 0)
+            let shown = try host.must("POST", "/spider/reg\(kind)", json: register(c, "\(name)-again", id)).json
+            #expect((shown["IId"] as? [String: Any])?["NameId"] as? String == "\(name)-again")
+            #expect(try host.must("GET", "/spider/\(kind)/\(name)-again" + c.query).json["IId"].map { "\($0)" }?.contains(id) == true)
+            #expect(try host.must("GET", "/spider/count\(kind)").json["count"] as? Int == 1)
+            try host.expect("POST", "/spider/reg\(kind)", json: register(c, "x", "\(kind)-missing"), status: 404, mentioning: ["\(kind)-missing"])
+        }
         host.expectReady()
     }
 
@@ -78,10 +111,13 @@ struct RegisterTests {
         try host.expect("GET", "/spider/vpc/other" + c.query, status: 404)
         #expect(try host.must("GET", "/spider/countvpc/\(c.name)").json["count"] as? Int == 1)
 
-        // The C example driver has no key pairs: 501 naming the capability.
+        // A kind the C example driver lacks: 501 naming the capability.
         let cx = try Fixtures.registerCExample(host)
-        try host.expect("POST", "/spider/regkeypair", json: register(cx, "k", "key-1"), status: 501, mentioning: ["keyPairHandler"])
-        try host.expect("GET", "/spider/allkeypair" + cx.query, status: 501, mentioning: ["keyPairHandler"])
+        let capabilities = try host.must("GET", "/spider/driver/capability" + cx.query).json
+        let (kind, capability) = try #require([("myimage", "myImageHandler"), ("disk", "diskHandler"), ("keypair", "keyPairHandler")]
+            .first { capabilities[$0.1] as? Bool != true }, "the C example driver lacks one of these: \(capabilities)")
+        try host.expect("POST", "/spider/reg\(kind)", json: register(cx, "k", "id-1"), status: 501, mentioning: [capability])
+        try host.expect("GET", "/spider/all\(kind)" + cx.query, status: 501, mentioning: [capability])
         host.expectReady()
     }
 

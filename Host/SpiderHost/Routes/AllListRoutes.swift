@@ -1,5 +1,6 @@
 // `GET /all<kind>`: the host's map beside the cloud's list — resources both know (with the
-// user's names), names the host maps but the cloud no longer has, and resources only the cloud has.
+// user's names), names the host maps but the cloud no longer has, and resources only the cloud
+// has. `GET /all<kind>info` gives the cloud's whole records in place of the IIDs.
 import SpiderModels
 
 enum AllListRoutes {
@@ -8,6 +9,9 @@ enum AllListRoutes {
             r.add(.GET, "/spider/all" + kind.pathName) { app, req in
                 let gw = try kind.gateway(app, req)
                 return try .json(AllResourceListResponse(AllList: compare(kind, gw)))
+            }
+            if let allInfo = kind.allInfo {
+                r.add(.GET, "/spider/all\(kind.pathName)info") { app, req in try allInfo(kind.gateway(app, req)) }
             }
         }
     }
@@ -32,4 +36,16 @@ enum AllListRoutes {
             OnlySpiderList: mapped.filter { !cloudIDs.contains($0.SystemId) },
             OnlyCSPList: cloud.filter { !mappedIDs.contains($0.SystemId) })
     }
+}
+
+/// `/all<kind>info`'s answer; `Info` is the kind's CB-Spider record.
+struct AllResourceInfoListResponse<Info: Encodable & Sendable>: Encodable, Sendable {
+    struct Lists: Encodable, Sendable {
+        var MappedInfoList: [Info]
+        var OnlySpiderList: [IID]
+        var OnlyCSPInfoList: [Info]
+    }
+
+    var ResourceType: String
+    var AllListInfo: Lists
 }

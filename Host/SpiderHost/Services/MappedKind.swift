@@ -27,6 +27,8 @@ struct MappedKind: Sendable {
     let fetch: @Sendable (DriverGateway, IID, IID?) throws -> FetchedResource
     /// Deletes the resource in the cloud.
     let deleteInCloud: @Sendable (DriverGateway, IID, IID?) throws -> Void
+    /// `GET /all<kind>info`: the comparison of `/all<kind>` with the cloud's whole records.
+    var allInfo: (@Sendable (DriverGateway) throws -> APIResponse)? = nil
 
     func gateway(_ app: SpiderApp, _ request: APIRequest) throws -> DriverGateway {
         try DriverGateway(app, request, needs: capability, named: capabilityName)
@@ -52,7 +54,16 @@ extension ResourceKind {
                 let info = try gw.run(kind.operationPrefix + ".get", IIDRequest(IId: iid), as: Info.self)
                 return FetchedResource { gw in try .json(kind.present(info, gw)) }
             },
-            deleteInCloud: { gw, iid, _ in _ = try gw.runRaw(delete, IIDRequest(IId: iid)) })
+            deleteInCloud: { gw, iid, _ in _ = try gw.runRaw(delete, IIDRequest(IId: iid)) },
+            allInfo: { gw in
+                let cloud = kind.items(try gw.run(kind.operationPrefix + ".list", EmptyResult(), as: List.self))
+                let mapped = gw.app.iids.list(connection: gw.connectionName, type: kind.type)
+                let cloudIDs = Set(cloud.map { kind.iid($0).SystemId }), mappedIDs = Set(mapped.map(\.systemID))
+                return try .json(AllResourceInfoListResponse(ResourceType: pathName, AllListInfo: .init(
+                    MappedInfoList: cloud.filter { mappedIDs.contains(kind.iid($0).SystemId) }.map { kind.present($0, gw) },
+                    OnlySpiderList: mapped.filter { !cloudIDs.contains($0.systemID) }.map { IID(NameId: $0.name, SystemId: $0.systemID) },
+                    OnlyCSPInfoList: cloud.filter { !mappedIDs.contains(kind.iid($0).SystemId) })))
+            })
     }
 }
 
