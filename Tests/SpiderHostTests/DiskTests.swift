@@ -178,7 +178,7 @@ struct DiskTests {
 
         // The Mock with zoneBasedControl switched off in its manifest.
         let noZones = try HostProcess(driversDirs: [], ownDrivers: true, start: false)
-        try stageMock(into: noZones.ownDriversDir, zoneBasedControl: false)
+        try MockVariant.stage(into: noZones.ownDriversDir, capabilities: ["zoneBasedControl": false])
         try noZones.start()
         let c = try Fixtures.register(noZones, driver: Fixtures.mockDriverName, provider: "MOCK", library: "libspider-driver-mock.so",
                                       tag: "nozone", credentials: [("MockName", "tenant-nozone-\(UUID().uuidString.prefix(8))")],
@@ -210,21 +210,5 @@ struct DiskTests {
 
     private func disk(_ host: HostProcess, _ name: String, _ q: String) throws -> DiskInfo {
         try host.must("GET", "/spider/disk/\(name)" + q).decode(DiskInfo.self)
-    }
-
-    /// Copies the staged Mock into `root` with `zoneBasedControl` set as given.
-    private func stageMock(into root: String, zoneBasedControl: Bool) throws {
-        let fm = FileManager.default
-        let source = TestPaths.stagedDrivers + "/mock"
-        let version = try #require(try fm.contentsOfDirectory(atPath: source).filter { !$0.hasPrefix(".") }.sorted().last)
-        let target = "\(root)/mock/\(version)"
-        try fm.createDirectory(atPath: "\(root)/mock", withIntermediateDirectories: true)
-        try fm.copyItem(atPath: "\(source)/\(version)", toPath: target)
-        var manifest = try TestPaths.stagedManifest(named: "mock")
-        var capabilities = manifest["capabilities"] as? [String: Any] ?? [:]
-        capabilities["zoneBasedControl"] = zoneBasedControl
-        manifest["capabilities"] = capabilities
-        try FileManager.default.removeItem(atPath: "\(target)/driver.json")
-        try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: URL(fileURLWithPath: "\(target)/driver.json"))
     }
 }

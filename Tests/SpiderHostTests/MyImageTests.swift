@@ -101,4 +101,20 @@ struct MyImageTests {
         try host.expect("DELETE", "/spider/myimage/i1" + ce.query, status: 501, mentioning: ["myImageHandler"])
         host.expectReady()
     }
+
+    @Test("a VM from a MyImage needs myImageHandler, data disks need diskHandler (501 naming them)")
+    func vmStartNeedsCapabilities() throws {
+        let host = try HostProcess(driversDirs: [], ownDrivers: true, start: false)
+        try MockVariant.stage(into: host.ownDriversDir, capabilities: ["myImageHandler": false, "diskHandler": false])
+        try host.start()
+        let c = try Fixtures.register(host, driver: Fixtures.mockDriverName, provider: "MOCK", library: "libspider-driver-mock.so",
+                                      tag: "novmextras", credentials: [("MockName", "tenant-novmextras-\(UUID().uuidString.prefix(8))")],
+                                      region: [("Region", "default")])
+        try host.createStack(c)
+        try host.expect("POST", "/spider/vm", json: Requests.vmInStack(c.name, "vm-x", image: "img", extra: ["ImageType": "MyImage"]),
+                        status: 501, mentioning: ["myImageHandler"])
+        try host.expect("POST", "/spider/vm", json: Requests.vmInStack(c.name, "vm-x", extra: ["DataDiskNames": ["d1"]]),
+                        status: 501, mentioning: ["diskHandler", "DataDiskNames"])
+        try host.expect("GET", "/spider/vm/vm-x" + c.query, status: 404)
+    }
 }
