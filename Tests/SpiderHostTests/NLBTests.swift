@@ -188,6 +188,33 @@ struct NLBTests {
         #expect(try host.must("GET", "/spider/countnlb/\(c.name)").json["count"] as? Int == 0)
     }
 
+    @Test("NLBs join the IID map: unregister, all-list, register under a new name, delete by cloud ID")
+    func iidManagement() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "nlbreg")
+        let q = c.query
+        try host.createStack(c)
+        let id = try host.must("POST", "/spider/nlb", json: Requests.nlb(c.name, "nlb-01")).decode(NLBInfo.self).IId.SystemId
+
+        try host.must("DELETE", "/spider/regnlb/nlb-01", json: Requests.connection(c.name))
+        try host.expect("GET", "/spider/nlb/nlb-01" + q, status: 404)
+        #expect(try host.must("GET", "/spider/nlb" + q).decode(NLBList.self).nlb.isEmpty, "an unmapped NLB is not listed")
+        let all = try host.must("GET", "/spider/allnlb" + q).json["AllList"] as? [String: Any]
+        #expect((all?["OnlyCSPList"] as? [[String: Any]])?.compactMap { $0["SystemId"] as? String } == [id])
+        try host.expect("DELETE", "/spider/vm/vm-01" + q, status: 409, mentioning: ["vm-01"])
+
+        let register: [String: Any] = ["ConnectionName": c.name, "ReqInfo": ["Name": "lb-again", "VPCName": "vpc-01", "CSPId": id]]
+        let shown = try host.must("POST", "/spider/regnlb", json: register).decode(NLBInfo.self)
+        #expect(shown.IId == IID(NameId: "lb-again", SystemId: id) && shown.VpcIID.NameId == "vpc-01")
+        #expect(try host.must("GET", "/spider/nlb/lb-again/health" + q).decode(NLBHealthResponse.self).healthinfo.HealthyVMs.map(\.NameId) == ["vm-01"])
+        #expect(try host.must("GET", "/spider/countnlb/\(c.name)").json["count"] as? Int == 1)
+
+        try host.must("DELETE", "/spider/cspnlb/\(id)", json: Requests.connection(c.name))
+        try host.expect("GET", "/spider/nlb/lb-again" + q, status: 404)
+        #expect(try host.must("GET", "/spider/countnlb/\(c.name)").json["count"] as? Int == 0)
+        try host.must("DELETE", "/spider/vm/vm-01" + q)
+    }
+
     @Test("a driver without nlbhandler is 501 naming it")
     func unsupported() throws {
         let host = try HostProcess()
