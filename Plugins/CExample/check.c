@@ -218,8 +218,9 @@ typedef struct {
     char first_failure[256];
 } worker;
 
-static spider_status worker_call(worker *w, const char *operation, const char *request, char *json_out,
-                                 size_t json_out_size)
+/* Calls and counts a failure when the status is not `want`. */
+static spider_status worker_expect(worker *w, const char *operation, const char *request, spider_status want,
+                                   char *json_out, size_t json_out_size)
 {
     spider_result r;
     spider_status status;
@@ -230,11 +231,28 @@ static spider_status worker_call(worker *w, const char *operation, const char *r
     status = r.status;
     if (json_out != NULL && r.json != NULL)
         snprintf(json_out, json_out_size, "%.*s", (int)r.json_len, r.json);
-    if (status != SPIDER_OK && w->failures++ == 0)
-        snprintf(w->first_failure, sizeof w->first_failure, "%s: %s %.*s", operation,
-                 status_name(status), (int)r.message_len, r.message ? r.message : "");
+    if (status != want && w->failures++ == 0)
+        snprintf(w->first_failure, sizeof w->first_failure, "%s: %s (wanted %s) %.*s", operation,
+                 status_name(status), status_name(want), (int)r.message_len, r.message ? r.message : "");
     T->release(T->driver_data, &r);
     return status;
+}
+
+static spider_status worker_call(worker *w, const char *operation, const char *request, char *json_out,
+                                 size_t json_out_size)
+{
+    return worker_expect(w, operation, request, SPIDER_OK, json_out, json_out_size);
+}
+
+/* The SystemId that follows `"SystemId":"<prefix>` in `json`, copied into `out` (32 bytes). */
+static int system_id_of(const char *json, const char *prefix, char *out)
+{
+    char marker[48];
+    const char *at;
+
+    snprintf(marker, sizeof marker, "\"SystemId\":\"%s", prefix);
+    at = strstr(json, marker);
+    return at != NULL && sscanf(at, "\"SystemId\":\"%31[^\"]", out) == 1;
 }
 
 static void *worker_main(void *arg)
@@ -261,6 +279,62 @@ static void *worker_main(void *arg)
         worker_call(w, "vpc.get", request, NULL, 0);
         worker_call(w, "vpc.list", "{}", NULL, 0);
         worker_call(w, "vpc.delete", request, NULL, 0);
+    }
+    return NULL;
+}
+
+/* Each VM worker starts, drives and terminates VMs in one shared subnet, with its own key pairs;
+   the last round's VM is left running, so the main thread can check that the addresses the
+   concurrent starts got are all different. */
+static char shared_vpc_id[32], shared_subnet_id[32];
+
+static void *vm_worker_main(void *arg)
+{
+    worker *w = arg;
+    char request[1024], reply[4096], key_id[32], vm_id[32], key_iid[96], vm_iid[96];
+
+    for (int i = 0; i < ROUNDS; i++) {
+        snprintf(request, sizeof request, "{\"IId\":{\"NameId\":\"kw%d-%d\",\"SystemId\":\"\"}}", w->index, i);
+        if (worker_call(w, "keypair.create", request, reply, sizeof reply) != SPIDER_OK)
+            continue;
+        if (!system_id_of(reply, "exkey-", key_id)) {
+            if (w->failures++ == 0)
+                snprintf(w->first_failure, sizeof w->first_failure, "no key SystemId in %.200s", reply);
+            continue;
+        }
+        snprintf(key_iid, sizeof key_iid, "{\"IId\":{\"NameId\":\"kw%d-%d\",\"SystemId\":\"%s\"}}", w->index, i, key_id);
+        snprintf(request, sizeof request,
+                 "{\"IId\":{\"NameId\":\"vw%d-%d\",\"SystemId\":\"\"},\"ImageIID\":{\"NameId\":\"img\",\"SystemId\":\"img\"},"
+                 "\"VpcIID\":{\"NameId\":\"cc-vpc\",\"SystemId\":\"%s\"},\"SubnetIID\":{\"NameId\":\"cc-sn\",\"SystemId\":\"%s\"},"
+                 "\"SecurityGroupIIDs\":[],\"VMSpecName\":\"ex.small\",\"KeyPairIID\":{\"NameId\":\"kw%d-%d\",\"SystemId\":\"%s\"}}",
+                 w->index, i, shared_vpc_id, shared_subnet_id, w->index, i, key_id);
+        if (worker_call(w, "vm.start", request, reply, sizeof reply) != SPIDER_OK)
+            continue;
+        if (!system_id_of(reply, "exvm-", vm_id)) {
+            if (w->failures++ == 0)
+                snprintf(w->first_failure, sizeof w->first_failure, "no VM SystemId in %.200s", reply);
+            continue;
+        }
+        snprintf(vm_iid, sizeof vm_iid, "{\"IId\":{\"NameId\":\"vw%d-%d\",\"SystemId\":\"%s\"}}", w->index, i, vm_id);
+        worker_call(w, "vm.get", vm_iid, NULL, 0);
+        worker_call(w, "vm.suspend", vm_iid, NULL, 0);
+        worker_expect(w, "vm.suspend", vm_iid, SPIDER_CONFLICT, NULL, 0);
+        worker_call(w, "vm.status", vm_iid, reply, sizeof reply);
+        if (strstr(reply, "Suspended") == NULL && w->failures++ == 0)
+            snprintf(w->first_failure, sizeof w->first_failure, "not Suspended after vm.suspend: %.200s", reply);
+        worker_call(w, "vm.resume", vm_iid, NULL, 0);
+        worker_call(w, "vm.reboot", vm_iid, NULL, 0);
+        worker_call(w, "vm.list", "{}", NULL, 0);
+        worker_call(w, "vm.status.list", "{}", NULL, 0);
+        worker_call(w, "keypair.list", "{}", NULL, 0);
+        worker_expect(w, "keypair.delete", key_iid, SPIDER_CONFLICT, NULL, 0);
+        snprintf(request, sizeof request, "{\"IId\":{\"NameId\":\"cc-vpc\",\"SystemId\":\"%s\"}}", shared_vpc_id);
+        worker_expect(w, "vpc.delete", request, SPIDER_CONFLICT, NULL, 0);
+        if (i == ROUNDS - 1)
+            break;                      /* this one stays */
+        worker_call(w, "vm.terminate", vm_iid, NULL, 0);
+        worker_expect(w, "vm.status", vm_iid, SPIDER_NOT_FOUND, NULL, 0);
+        worker_call(w, "keypair.delete", key_iid, NULL, 0);
     }
     return NULL;
 }
@@ -509,6 +583,303 @@ static void test_vpcs(spider_connection *east, spider_connection *west)
     /* vpc-0002 and vpc-0003 stay: disconnect must free them */
 }
 
+/* All IPv4 addresses after "PrivateIP":" in `json` are different; returns how many there are. */
+static int distinct_private_ips(const char *json)
+{
+    char ips[64][16];
+    int n = 0;
+
+    for (const char *p = strstr(json, "\"PrivateIP\":\""); p != NULL && n < 64; p = strstr(p + 1, "\"PrivateIP\":\"")) {
+        CHECK(sscanf(p, "\"PrivateIP\":\"%15[0-9.]", ips[n]) == 1, "no PrivateIP at %.40s", p);
+        for (int i = 0; i < n; i++)
+            CHECK(strcmp(ips[i], ips[n]) != 0, "two VMs share the private address %s: %s", ips[n], json);
+        n++;
+    }
+    return n;
+}
+
+/* The SystemId of the resource named `name_id` in `json` ("NameId":"x","SystemId":"..."), into `out`. */
+static void id_of(const char *json, const char *name_id, char *out)
+{
+    char marker[96];
+    const char *at;
+
+    snprintf(marker, sizeof marker, "\"NameId\":\"%s\",\"SystemId\":\"", name_id);
+    at = strstr(json, marker);
+    CHECK(at != NULL && sscanf(at + strlen(marker), "%31[^\"]", out) == 1, "no SystemId for %s in %s", name_id, json);
+}
+
+static void test_keypairs(spider_connection *east, spider_connection *west)
+{
+    char first_public[256];
+    const char *p;
+
+    /* create: the only answer with the private key, fake and labelled so */
+    expect(east, "keypair.create", "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"\"}}", SPIDER_OK,
+           "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}");
+    CHECK(strstr(last, "\"PrivateKey\":\"-----BEGIN CEXAMPLE FAKE PRIVATE KEY-----\\n")
+          && strstr(last, "-----END CEXAMPLE FAKE PRIVATE KEY-----\\n\""), "a PEM-shaped private key: %s", last);
+    CHECK(strstr(last, "\"Fingerprint\":\"cexample-fake:") && strstr(last, "\"VMUserID\":\"cb-user\""),
+          "fingerprint and user: %s", last);
+    CHECK((p = strstr(last, "\"PublicKey\":\"ssh-fake-cexample ")) != NULL
+          && sscanf(p, "\"PublicKey\":\"%255[^\"]", first_public) == 1, "a public key: %s", last);
+    expect(east, "keypair.create",
+           "{\"IId\":{\"NameId\":\"kp-02\"},\"TagList\":[{\"Key\":\"team\",\"Value\":\"c\"}]}", SPIDER_OK,
+           "\"TagList\":[{\"Key\":\"team\",\"Value\":\"c\"}]");
+    CHECK(strstr(last, first_public) == NULL, "two key pairs got the same public key: %s", last);
+
+    /* create: errors, which use no number */
+    expect(east, "keypair.create", "{\"IId\":{\"NameId\":\"kp-01\"}}", SPIDER_ALREADY_EXISTS, "kp-01");
+    expect(east, "keypair.create", "{}", SPIDER_INVALID_ARGUMENT, "'IId'");
+    expect(east, "keypair.create", "{\"IId\":\"kp\"}", SPIDER_INVALID_ARGUMENT, "'IId' must be a object");
+    expect(east, "keypair.create", "{\"IId\":{\"SystemId\":\"\"}}", SPIDER_INVALID_ARGUMENT, "'IId.NameId'");
+    expect(east, "keypair.create", "{\"IId\":{\"NameId\":\"\"}}", SPIDER_INVALID_ARGUMENT, "must not be empty");
+    expect(east, "keypair.create", "{\"IId\":{\"NameId\":\"kp-x\"},\"TagList\":[{\"Value\":\"v\"}]}",
+           SPIDER_INVALID_ARGUMENT, "'TagList[0].Key'");
+
+    /* list and get never show the private key */
+    expect(east, "keypair.list", "{}", SPIDER_OK, "{\"keypair\":[{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}");
+    CHECK(count_of(last, "\"SystemId\":\"exkey-") == 2 && strstr(last, "PrivateKey") == NULL
+          && strstr(last, "PRIVATE KEY") == NULL && strstr(last, first_public) != NULL,
+          "keypair.list: two pairs, public keys only: %s", last);
+    expect(east, "keypair.get", "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}}", SPIDER_OK,
+           "\"Fingerprint\":\"cexample-fake:");
+    CHECK(strstr(last, "PrivateKey") == NULL, "keypair.get shows the private key: %s", last);
+    expect(east, "keypair.get", "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0099\"}}", SPIDER_NOT_FOUND,
+           "exkey-0099");
+    expect(east, "keypair.get", "{\"IId\":{\"NameId\":\"kp-01\"}}", SPIDER_INVALID_ARGUMENT, "'IId.SystemId'");
+    expect(west, "keypair.list", "{}", SPIDER_OK, "{\"keypair\":[]}");
+    expect(west, "keypair.get", "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}}", SPIDER_NOT_FOUND,
+           "exkey-0001");
+
+    /* delete */
+    expect(east, "keypair.delete", "{\"IId\":{\"NameId\":\"kp-02\",\"SystemId\":\"exkey-0002\"}}", SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{}") == 0, "keypair.delete answers {}, not %s", last);
+    expect(east, "keypair.delete", "{\"IId\":{\"NameId\":\"kp-02\",\"SystemId\":\"exkey-0002\"}}", SPIDER_NOT_FOUND,
+           "exkey-0002");
+    expect(east, "keypair.delete", "{}", SPIDER_INVALID_ARGUMENT, "'IId'");
+    expect(east, "keypair.get", "{\"IId\":{\"NameId\":\"kp-02\",\"SystemId\":\"exkey-0002\"}}", SPIDER_NOT_FOUND, NULL);
+    /* the name is free again; numbers are never reused */
+    expect(east, "keypair.create", "{\"IId\":{\"NameId\":\"kp-02\"}}", SPIDER_OK, "\"SystemId\":\"exkey-0003\"");
+    expect(east, "keypair.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"SystemId\":\"exkey-") == 2, "keypair.list after delete: %s", last);
+    /* kp-01 (exkey-0001) and kp-02 (exkey-0003) stay, for the VMs */
+}
+
+/* Builds a VMReqInfo. `sgs` is the SecurityGroupIIDs value; `extra` is more members, or "". */
+static const char *vm_req(char *buf, size_t size, const char *name, const char *vpc_id, const char *subnet_id,
+                          const char *sgs, const char *spec, const char *key_id, const char *extra)
+{
+    snprintf(buf, size,
+             "{\"IId\":{\"NameId\":\"%s\",\"SystemId\":\"\"},\"ImageIID\":{\"NameId\":\"ubuntu-22.04\",\"SystemId\":\"ubuntu-22.04\"},"
+             "\"VpcIID\":{\"NameId\":\"vm-vpc\",\"SystemId\":\"%s\"},\"SubnetIID\":{\"NameId\":\"sn\",\"SystemId\":\"%s\"},"
+             "\"SecurityGroupIIDs\":%s,\"VMSpecName\":\"%s\",\"KeyPairIID\":{\"NameId\":\"kp\",\"SystemId\":\"%s\"}%s%s}",
+             name, vpc_id, subnet_id, sgs, spec, key_id, *extra ? "," : "", extra);
+    return buf;
+}
+
+static void test_vms(spider_connection *east, spider_connection *west)
+{
+    char vpc_id[32], sn_a[32], sn_tiny[32], sn_free[32], other_vpc[32], other_sn[32];
+    char vm1[32], vm2[32], t1[32], iid[128], iid2[128], req[2048], want[128];
+    const char *kp1 = "exkey-0001";
+
+    expect(east, "vpc.create",
+           "{\"IId\":{\"NameId\":\"vm-vpc\"},\"IPv4_CIDR\":\"10.20.0.0/16\",\"SubnetInfoList\":["
+           "{\"IId\":{\"NameId\":\"vm-sn-a\"},\"IPv4_CIDR\":\"10.20.1.0/24\"},"
+           "{\"IId\":{\"NameId\":\"vm-sn-tiny\"},\"IPv4_CIDR\":\"10.20.2.0/30\",\"Zone\":\"example-east-b\"},"
+           "{\"IId\":{\"NameId\":\"vm-sn-free\"},\"IPv4_CIDR\":\"10.20.3.0/24\"}]}", SPIDER_OK, NULL);
+    id_of(last, "vm-vpc", vpc_id);
+    id_of(last, "vm-sn-a", sn_a);
+    id_of(last, "vm-sn-tiny", sn_tiny);
+    id_of(last, "vm-sn-free", sn_free);
+    expect(east, "vpc.create",
+           "{\"IId\":{\"NameId\":\"other-vpc\"},\"IPv4_CIDR\":\"10.21.0.0/16\",\"SubnetInfoList\":["
+           "{\"IId\":{\"NameId\":\"other-sn\"},\"IPv4_CIDR\":\"10.21.1.0/24\"}]}", SPIDER_OK, NULL);
+    id_of(last, "other-vpc", other_vpc);
+    id_of(last, "other-sn", other_sn);
+
+    /* start: the first VM, with the defaults */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-01", vpc_id, sn_a, "[]", "ex.small", kp1, ""),
+           SPIDER_OK, "{\"IId\":{\"NameId\":\"vm-01\",\"SystemId\":\"exvm-0001\"},\"StartTime\":\"20");
+    id_of(last, "vm-01", vm1);
+    snprintf(want, sizeof want, "\"VpcIID\":{\"NameId\":\"vm-vpc\",\"SystemId\":\"%s\"}", vpc_id);
+    CHECK(strstr(last, want), "VpcIID: %s", last);
+    snprintf(want, sizeof want, "\"SubnetIID\":{\"NameId\":\"vm-sn-a\",\"SystemId\":\"%s\"}", sn_a);
+    CHECK(strstr(last, want), "SubnetIID: %s", last);
+    CHECK(strstr(last, "\"Region\":{\"Region\":\"example-east\",\"Zone\":\"example-east-a\"}")
+          && strstr(last, "\"ImageType\":\"PublicImage\",\"ImageIId\":{\"NameId\":\"ubuntu-22.04\",\"SystemId\":\"ubuntu-22.04\"}")
+          && strstr(last, "\"VMSpecName\":\"ex.small\"") && strstr(last, "\"SecurityGroupIIds\":[]")
+          && strstr(last, "\"KeyPairIId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}")
+          && strstr(last, "\"RootDiskType\":\"ex-ssd\",\"RootDiskSize\":\"20\",\"RootDeviceName\":\"/dev/exda\"")
+          && strstr(last, "\"VMUserId\":\"cb-user\"") && strstr(last, "\"PrivateIP\":\"10.20.1.4\"")
+          && strstr(last, "\"PublicIP\":\"203.0.113.1\"") && strstr(last, "\"Platform\":\"LINUX\"")
+          && strstr(last, "\"AccessPoint\":\"203.0.113.1:22\"") && strstr(last, "Z\",\"Region\""),
+          "vm.start answers a full VMInfo: %s", last);
+    CHECK(strstr(last, "VMUserPasswd") == NULL && strstr(last, "TagList") == NULL, "no password, no tags: %s", last);
+
+    /* start: everything given; security groups are echoed, not checked */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-02", vpc_id, sn_a,
+                                    "[{\"NameId\":\"sg-a\",\"SystemId\":\"sg-0a\"},{\"SystemId\":\"sg-0b\"}]", "ex.medium", kp1,
+                                    "\"ImageType\":\"PublicImage\",\"RootDiskType\":\"ex-hdd\",\"RootDiskSize\":\"50\","
+                                    "\"VMUserId\":\"admin\",\"VMUserPasswd\":\"hunter2\",\"DataDiskIIDs\":[],"
+                                    "\"TagList\":[{\"Key\":\"env\",\"Value\":\"test\"}]"),
+           SPIDER_OK, "\"SecurityGroupIIds\":[{\"NameId\":\"sg-a\",\"SystemId\":\"sg-0a\"},{\"NameId\":\"sg-0b\",\"SystemId\":\"sg-0b\"}]");
+    id_of(last, "vm-02", vm2);
+    CHECK(strstr(last, "\"RootDiskType\":\"ex-hdd\",\"RootDiskSize\":\"50\"") && strstr(last, "\"VMUserId\":\"admin\"")
+          && strstr(last, "\"PrivateIP\":\"10.20.1.5\"") && strstr(last, "\"TagList\":[{\"Key\":\"env\",\"Value\":\"test\"}]")
+          && strstr(last, "hunter2") == NULL && strstr(last, "\"VMSpecName\":\"ex.medium\""),
+          "vm-02: %s", last);
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-02b", vpc_id, sn_a, "[]", "ex.small", kp1,
+                                    "\"RootDiskSize\":\"default\""),
+           SPIDER_OK, "\"RootDiskSize\":\"20\"");
+    CHECK(strstr(last, "\"PrivateIP\":\"10.20.1.6\""), "vm-02b: %s", last);
+
+    /* start: malformed requests */
+    {
+        static const struct { const char *extra, *needle; } bad[] = {
+            { "\"ImageType\":\"Snapshot\"", "'ImageType' must be PublicImage or MyImage" },
+            { "\"ImageType\":7", "'ImageType' must be a string" },
+            { "\"RootDiskSize\":\"abc\"", "'RootDiskSize'" },
+            { "\"RootDiskSize\":\"050\"", "'RootDiskSize'" },
+            { "\"RootDiskSize\":50", "'RootDiskSize' must be a string" },
+            { "\"RootDiskSize\":\"10\"", "less than spec 'ex.small' needs (20 GB)" },
+            { "\"DataDiskIIDs\":{}", "'DataDiskIIDs' must be a array" },
+            { "\"VMUserId\":[]", "'VMUserId'" },
+            { "\"TagList\":[{\"Key\":1}]", "'TagList[0].Key'" },
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+            expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "ex.small", kp1, bad[i].extra),
+                   SPIDER_INVALID_ARGUMENT, bad[i].needle);
+    }
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "{}", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'SecurityGroupIIDs' must be a array");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "null", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "missing field 'SecurityGroupIIDs'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[{\"NameId\":\"a\"},\"sg\"]", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'SecurityGroupIIDs[1]' must be an object");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[{}]", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'SecurityGroupIIDs[0]' needs a NameId or a SystemId");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'VMSpecName' must not be empty");
+    expect(east, "vm.start", vm_req(req, sizeof req, "", vpc_id, sn_a, "[]", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'IId.NameId'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", "", sn_a, "[]", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'VpcIID.SystemId'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, "", "[]", "ex.small", kp1, ""),
+           SPIDER_INVALID_ARGUMENT, "'SubnetIID.SystemId'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "ex.small", "", ""),
+           SPIDER_INVALID_ARGUMENT, "'KeyPairIID.SystemId'");
+    expect(east, "vm.start", "{\"IId\":{\"NameId\":\"vm-bad\"}}", SPIDER_INVALID_ARGUMENT, "missing field 'ImageIID'");
+    expect(east, "vm.start", "{\"IId\":{\"NameId\":\"vm-bad\"},\"ImageIID\":{\"NameId\":\"\",\"SystemId\":\"\"}}",
+           SPIDER_INVALID_ARGUMENT, "'ImageIID' needs a NameId or a SystemId");
+
+    /* start: references, the first missing one named */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-01", vpc_id, sn_a, "[]", "ex.small", kp1, ""),
+           SPIDER_ALREADY_EXISTS, "vm-01");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", "exvpc-0999", sn_a, "[]", "ex.huge", "exkey-0999",
+                                    "\"ImageType\":\"MyImage\""), SPIDER_NOT_FOUND, "MyImage 'ubuntu-22.04'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", "exvpc-0999", sn_a, "[]", "ex.huge", "exkey-0999", ""),
+           SPIDER_NOT_FOUND, "VM spec 'ex.huge'");
+    expect(west, "vm.start", vm_req(req, sizeof req, "vm-bad", "exvpc-0999", sn_a, "[]", "ex.gpu", "exkey-0999", ""),
+           SPIDER_NOT_FOUND, "VM spec 'ex.gpu' does not exist in region 'example-west'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", "exvpc-0999", sn_a, "[]", "ex.gpu", "exkey-0999", ""),
+           SPIDER_NOT_FOUND, "VPC 'exvpc-0999'");
+    expect(west, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "ex.small", kp1, ""),
+           SPIDER_NOT_FOUND, vpc_id);  /* another connection's VPC */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, other_sn, "[]", "ex.small", "exkey-0999", ""),
+           SPIDER_NOT_FOUND, other_sn); /* a subnet of another VPC */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[{\"NameId\":\"sg\"}]", "ex.small", "exkey-0999", ""),
+           SPIDER_NOT_FOUND, "key pair 'exkey-0999'");
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "ex.small", "exkey-0002", ""),
+           SPIDER_NOT_FOUND, "exkey-0002");   /* deleted */
+    expect(east, "vm.start", vm_req(req, sizeof req, "vm-bad", vpc_id, sn_a, "[]", "ex.small", kp1,
+                                    "\"DataDiskIIDs\":[{\"NameId\":\"d\",\"SystemId\":\"d-1\"}]"),
+           SPIDER_NOT_FOUND, "DataDiskIIDs[0]");
+
+    /* start: a /30 subnet holds two VMs; a terminated VM's address is free again */
+    expect(east, "vm.start", vm_req(req, sizeof req, "t1", vpc_id, sn_tiny, "[]", "ex.small", kp1, ""),
+           SPIDER_OK, "\"PrivateIP\":\"10.20.2.1\"");
+    CHECK(strstr(last, "\"Zone\":\"example-east-b\""), "a VM is in its subnet's zone: %s", last);
+    id_of(last, "t1", t1);
+    expect(east, "vm.start", vm_req(req, sizeof req, "t2", vpc_id, sn_tiny, "[]", "ex.small", kp1, ""),
+           SPIDER_OK, "\"PrivateIP\":\"10.20.2.2\"");
+    expect(east, "vm.start", vm_req(req, sizeof req, "t3", vpc_id, sn_tiny, "[]", "ex.small", kp1, ""),
+           SPIDER_CONFLICT, "has no free address");
+    snprintf(iid, sizeof iid, "{\"IId\":{\"NameId\":\"t1\",\"SystemId\":\"%s\"}}", t1);
+    expect(east, "vm.terminate", iid, SPIDER_OK, "{\"Status\":\"Terminating\"}");
+    expect(east, "vm.start", vm_req(req, sizeof req, "t3", vpc_id, sn_tiny, "[]", "ex.small", kp1, ""),
+           SPIDER_OK, "\"PrivateIP\":\"10.20.2.1\"");
+    /* failed starts used no numbers: vm-01, vm-02, vm-02b, t1, t2, then t3 */
+    CHECK(strstr(last, "\"SystemId\":\"exvm-0006\""), "VM numbers: %s", last);
+
+    /* list, get */
+    expect(east, "vm.list", "{}", SPIDER_OK, "{\"vm\":[{\"IId\":{\"NameId\":\"vm-01\"");
+    CHECK(count_of(last, "\"SystemId\":\"exvm-") == 5 && strstr(last, "\"NameId\":\"t1\"") == NULL,
+          "vm.list: vm-01, vm-02, vm-02b, t2, t3: %s", last);
+    CHECK(distinct_private_ips(last) == 5, "vm.list addresses: %s", last);
+    expect(west, "vm.list", "{}", SPIDER_OK, "{\"vm\":[]}");
+    expect(west, "vm.status.list", "{}", SPIDER_OK, "{\"vmstatus\":[]}");
+    snprintf(iid, sizeof iid, "{\"IId\":{\"NameId\":\"vm-01\",\"SystemId\":\"%s\"}}", vm1);
+    snprintf(iid2, sizeof iid2, "{\"IId\":{\"NameId\":\"vm-02\",\"SystemId\":\"%s\"}}", vm2);
+    expect(east, "vm.get", iid, SPIDER_OK, "\"PrivateIP\":\"10.20.1.4\"");
+    expect(west, "vm.get", iid, SPIDER_NOT_FOUND, vm1);
+    expect(east, "vm.get", "{\"IId\":{\"NameId\":\"x\",\"SystemId\":\"exvm-0999\"}}", SPIDER_NOT_FOUND, "exvm-0999");
+    expect(east, "vm.get", "{}", SPIDER_INVALID_ARGUMENT, "'IId'");
+
+    /* status and the state machine: every action settles at once */
+    expect(east, "vm.status", iid, SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{\"Status\":\"Running\"}") == 0, "a started VM is Running: %s", last);
+    expect(east, "vm.status.list", "{}", SPIDER_OK, "{\"vmstatus\":[{\"IId\":{\"NameId\":\"vm-01\"");
+    CHECK(count_of(last, "\"VmStatus\":\"Running\"") == 5, "vm.status.list: %s", last);
+    expect(east, "vm.reboot", iid, SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{\"Status\":\"Rebooting\"}") == 0, "vm.reboot answers Rebooting: %s", last);
+    expect(east, "vm.status", iid, SPIDER_OK, "\"Running\"");
+    expect(east, "vm.resume", iid, SPIDER_CONFLICT, "only a Suspended VM can be resumed");
+    expect(east, "vm.suspend", iid, SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{\"Status\":\"Suspending\"}") == 0, "vm.suspend answers Suspending: %s", last);
+    expect(east, "vm.status", iid, SPIDER_OK, "{\"Status\":\"Suspended\"}");
+    expect(east, "vm.status.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"VmStatus\":\"Suspended\"") == 1 && count_of(last, "\"VmStatus\":\"Running\"") == 4,
+          "vm.status.list after a suspend: %s", last);
+    expect(east, "vm.suspend", iid, SPIDER_CONFLICT, "is Suspended; only a Running VM can be suspended");
+    expect(east, "vm.reboot", iid, SPIDER_CONFLICT, "only a Running VM can be rebooted");
+    expect(east, "vm.resume", iid, SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{\"Status\":\"Resuming\"}") == 0, "vm.resume answers Resuming: %s", last);
+    expect(east, "vm.status", iid, SPIDER_OK, "{\"Status\":\"Running\"}");
+    {
+        static const char *const actions[] = { "vm.status", "vm.suspend", "vm.resume", "vm.reboot", "vm.terminate" };
+        for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+            expect(east, actions[i], "{\"IId\":{\"NameId\":\"x\",\"SystemId\":\"exvm-0999\"}}", SPIDER_NOT_FOUND, "exvm-0999");
+            expect(east, actions[i], "{\"IId\":{}}", SPIDER_INVALID_ARGUMENT, "'IId.SystemId'");
+        }
+    }
+
+    /* what a VM uses cannot be deleted */
+    snprintf(req, sizeof req, "{\"IId\":{\"NameId\":\"vm-vpc\",\"SystemId\":\"%s\"}}", vpc_id);
+    expect(east, "vpc.delete", req, SPIDER_CONFLICT, "in use by VM 'vm-01'");
+    snprintf(req, sizeof req, "{\"VPCIID\":{\"SystemId\":\"%s\"},\"SubnetIID\":{\"SystemId\":\"%s\"}}", vpc_id, sn_a);
+    expect(east, "vpc.subnet.remove", req, SPIDER_CONFLICT, "in use by VM 'vm-01'");
+    snprintf(req, sizeof req, "{\"VPCIID\":{\"SystemId\":\"%s\"},\"SubnetIID\":{\"SystemId\":\"%s\"}}", vpc_id, sn_free);
+    expect(east, "vpc.subnet.remove", req, SPIDER_OK, "{}");   /* a subnet no VM uses */
+    expect(east, "keypair.delete", "{\"IId\":{\"NameId\":\"kp-01\",\"SystemId\":\"exkey-0001\"}}", SPIDER_CONFLICT,
+           "in use by VM 'vm-01'");
+    expect(east, "keypair.delete", "{\"IId\":{\"NameId\":\"kp-02\",\"SystemId\":\"exkey-0003\"}}", SPIDER_OK, NULL);
+    snprintf(req, sizeof req, "{\"IId\":{\"NameId\":\"other-vpc\",\"SystemId\":\"%s\"}}", other_vpc);
+    expect(east, "vpc.delete", req, SPIDER_OK, NULL);          /* a VPC no VM uses */
+
+    /* terminate, from Running or Suspended; the VM is gone */
+    expect(east, "vm.suspend", iid2, SPIDER_OK, NULL);
+    expect(east, "vm.terminate", iid2, SPIDER_OK, NULL);
+    CHECK(strcmp(last, "{\"Status\":\"Terminating\"}") == 0, "vm.terminate answers Terminating: %s", last);
+    expect(east, "vm.get", iid2, SPIDER_NOT_FOUND, vm2);
+    expect(east, "vm.status", iid2, SPIDER_NOT_FOUND, vm2);
+    expect(east, "vm.terminate", iid2, SPIDER_NOT_FOUND, vm2);
+    expect(east, "vm.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"SystemId\":\"exvm-") == 4 && strstr(last, vm2) == NULL, "vm.list after terminate: %s", last);
+    /* vm-01, vm-02b, t2 and t3 stay, with kp-01 and vm-vpc: disconnect must free them */
+}
+
 static void test_requests(spider_connection *c)
 {
     static const char *const malformed[] = {
@@ -584,16 +955,25 @@ static void test_other_errors(spider_connection *c)
 
 static void test_concurrency(spider_connection *c)
 {
-    pthread_t threads[THREADS];
-    worker workers[THREADS];
+    pthread_t threads[2 * THREADS];
+    worker workers[2 * THREADS];
+    unsigned first_vpc;
 
-    for (int i = 0; i < THREADS; i++) {
+    /* The VPC the VM workers share; its number tells where the VPC workers' numbers start. */
+    expect(c, "vpc.create", "{\"IId\":{\"NameId\":\"cc-vpc\"},\"IPv4_CIDR\":\"10.30.0.0/16\",\"SubnetInfoList\":["
+           "{\"IId\":{\"NameId\":\"cc-sn\"},\"IPv4_CIDR\":\"10.30.0.0/20\"}]}", SPIDER_OK, NULL);
+    CHECK(system_id_of(last, "exvpc-", shared_vpc_id) && system_id_of(last, "exsubnet-", shared_subnet_id)
+          && sscanf(shared_vpc_id, "exvpc-%u", &first_vpc) == 1, "cc-vpc IDs: %s", last);
+
+    /* VPC workers and VM workers, all at once, on one connection */
+    for (int i = 0; i < 2 * THREADS; i++) {
         memset(&workers[i], 0, sizeof workers[i]);
         workers[i].connection = c;
         workers[i].index = i;
-        CHECK(pthread_create(&threads[i], NULL, worker_main, &workers[i]) == 0, "pthread_create");
+        CHECK(pthread_create(&threads[i], NULL, i < THREADS ? worker_main : vm_worker_main, &workers[i]) == 0,
+              "pthread_create");
     }
-    for (int i = 0; i < THREADS; i++) {
+    for (int i = 0; i < 2 * THREADS; i++) {
         pthread_join(threads[i], NULL);
         CHECK(workers[i].failures == 0, "worker %d: %d failed calls, first: %s", i, workers[i].failures,
               workers[i].first_failure);
@@ -604,10 +984,21 @@ static void test_concurrency(spider_connection *c)
            SPIDER_OK, NULL);
     {
         char want[40];
-        snprintf(want, sizeof want, "exvpc-%04d", 3 + THREADS * ROUNDS + 1);
+        snprintf(want, sizeof want, "exvpc-%04u", first_vpc + THREADS * ROUNDS + 1);
         CHECK(strstr(last, want) != NULL, "VPC numbers were not handed out once each: want %s in %s",
               want, last);
     }
+
+    /* one VM per VM worker is left, each with its own address; VM and key numbers were used once */
+    expect(c, "vm.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"NameId\":\"vw") == THREADS, "one VM per VM worker is left: %s", last);
+    CHECK(distinct_private_ips(last) >= THREADS, "the VMs' addresses: %s", last);
+    expect(c, "keypair.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"NameId\":\"kw") == THREADS, "one key pair per VM worker is left: %s", last);
+    CHECK(strstr(last, "PrivateKey") == NULL, "keypair.list shows a private key: %s", last);
+    expect(c, "vm.status.list", "{}", SPIDER_OK, NULL);
+    CHECK(count_of(last, "\"VmStatus\":\"Running\"") >= THREADS, "the workers' VMs run: %s", last);
+    /* they stay: disconnect must free them */
 }
 
 int main(int argc, char **argv)
@@ -638,6 +1029,8 @@ int main(int argc, char **argv)
 
     test_catalogue(east, west);
     test_vpcs(east, west);
+    test_keypairs(east, west);
+    test_vms(east, west);
     test_requests(east);
     test_other_errors(east);
     test_concurrency(east);
