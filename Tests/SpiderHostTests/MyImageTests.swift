@@ -62,7 +62,7 @@ struct MyImageTests {
         // Smaller than the snapshot's root disk is refused.
         try host.expect("POST", "/spider/vm", json: Requests.vmInStack(c.name, "win-03", image: "win-image",
                                                                       extra: ["ImageType": "MyImage", "RootDiskSize": "40"]),
-                        status: 400, mentioning: ["RootDiskSize"])
+                        status: 400, mentioning: ["RootDiskSize", "60", "MyImage 'win-image'"])
     }
 
     @Test("unknown names 404, duplicates 409, bad input 400, no myImageHandler 501")

@@ -79,8 +79,11 @@ struct BootImage {
     var image: ImageInfo
     /// The VM's ImageIId.
     var iid: IID
+    /// The smallest root disk a VM from it may have, in GB.
     var minimumRootGB: Int
     var rootDiskType: String
+    /// For messages: "image 'mock-vmimage-01'" or "MyImage 'image-01'".
+    var label: String
     /// Kept on the VM so its origin is known after the MyImage is deleted.
     var keyValues: [KeyValue]?
 }
@@ -92,14 +95,16 @@ extension RegionState {
                 throw MockError.notFound("image", iid.label)
             }
             return BootImage(image: image, iid: IID(NameId: iid.NameId.isEmpty ? image.Name : iid.NameId, SystemId: image.Name),
-                             minimumRootGB: 0, rootDiskType: image.OSDiskType)
+                             minimumRootGB: Int(image.OSDiskSizeGB) ?? 0, rootDiskType: image.OSDiskType,
+                             label: "image '\(image.Name)'")
         }
         guard let myImage = myImages.find(iid) else { throw MockError.notFound("MyImage", iid.label) }
         guard let image = Catalogue.image(myImage.sourceImage) else {
             throw DriverError.internal("MyImage '\(myImage.iid.NameId)' refers to unknown image '\(myImage.sourceImage)'")
         }
-        return BootImage(image: image, iid: myImage.iid, minimumRootGB: myImage.rootDiskSizeGB,
-                         rootDiskType: myImage.rootDiskType,
+        return BootImage(image: image, iid: myImage.iid,
+                         minimumRootGB: max(myImage.rootDiskSizeGB, Int(image.OSDiskSizeGB) ?? 0),
+                         rootDiskType: myImage.rootDiskType, label: "MyImage '\(myImage.iid.NameId)'",
                          keyValues: [KeyValue(Key: "SourceImage", Value: myImage.sourceImage)])
     }
 }

@@ -37,7 +37,7 @@ extension MockConnection {
         return try mutate { state, now in
             let source = try state.bootImage(imageType, request.ImageIID)
             let image = source.image
-            let rootDiskSize = try Self.rootDiskSize(request.RootDiskSize, image: image, minimum: source.minimumRootGB)
+            let rootDiskSize = try Self.rootDiskSize(request.RootDiskSize, source)
             let rootDiskType = Self.orDefault(request.RootDiskType) ?? source.rootDiskType
             // A VM on its way out (Terminating) no longer holds its name.
             guard state.vm(named: name, at: now, includingTerminating: false) == nil else {
@@ -149,12 +149,12 @@ extension MockConnection {
         return value
     }
 
-    private static func rootDiskSize(_ requested: String?, image: ImageInfo, minimum: Int) throws -> Int {
-        let imageSize = max(Int(image.OSDiskSizeGB) ?? 0, minimum)
+    private static func rootDiskSize(_ requested: String?, _ source: BootImage) throws -> Int {
+        let imageSize = source.minimumRootGB
         guard let text = orDefault(requested) else { return imageSize }
         guard let size = Int(text), (imageSize...maxRootDiskGB).contains(size) else {
             throw MockError.invalid("RootDiskSize", "'\(text)' must be a whole number of GB from \(imageSize) "
-                                    + "(the size of image '\(image.Name)') to \(maxRootDiskGB)")
+                                    + "(the root disk of \(source.label)) to \(maxRootDiskGB)")
         }
         return size
     }
