@@ -1,5 +1,5 @@
-// The plain-C example driver, loaded by dlopen like any other: catalogue and VPCs answer through
-// it, what it lacks is a 501 naming the capability, and /driver/capability shows its manifest.
+// The plain-C example driver, loaded by dlopen like any other: catalogue, VPCs and key pairs answer
+// through it, what it lacks is a 501 naming the capability, and /driver/capability shows its manifest.
 import Foundation
 import SpiderClient
 import SpiderModels
@@ -41,8 +41,57 @@ struct CExampleDriverTests {
         let host = try HostProcess()
         let c = try Fixtures.registerCExample(host)
         try host.expect("GET", "/spider/securitygroup" + c.query, status: 501, mentioning: ["securityHandler"])
-        try host.expect("POST", "/spider/keypair", json: Requests.keyPair(c.name, "k1"), status: 501, mentioning: ["keyPairHandler"])
-        try host.expect("GET", "/spider/vm" + c.query, status: 501, mentioning: ["vmhandler"])
+        try host.expect("POST", "/spider/securitygroup", json: Requests.securityGroup(c.name, "sg-01", vpc: "v", rules: []),
+                        status: 501, mentioning: ["securityHandler"])
+        try host.expect("GET", "/spider/disk" + c.query, status: 501, mentioning: ["diskHandler"])
+        host.expectReady()
+    }
+
+    @Test("key pairs answer through the C driver; a VM needs a security group, which it cannot have")
+    func keyPairsAndVMs() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerCExample(host)
+        let q = c.query
+
+        // Key pairs: the private key (a labelled fake) comes once, from create.
+        let created = try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "c-key-01")).decode(KeyPairInfo.self)
+        #expect(created.IId.NameId == "c-key-01")
+        #expect(created.IId.SystemId.hasPrefix("exkey-"))
+        #expect(created.PrivateKey?.hasPrefix("-----BEGIN CEXAMPLE FAKE PRIVATE KEY-----") == true, "\(created)")
+        #expect(created.PublicKey?.isEmpty == false)
+        try host.expect("POST", "/spider/keypair", json: Requests.keyPair(c.name, "c-key-01"), status: 409, mentioning: ["c-key-01"])
+        let listed = try host.must("GET", "/spider/keypair" + q).decode(KeyPairList.self).keypair
+        #expect(listed.map(\.IId) == [created.IId])
+        #expect(listed.allSatisfy { $0.PrivateKey == nil })
+        let got = try host.must("GET", "/spider/keypair/c-key-01" + q).decode(KeyPairInfo.self)
+        #expect(got.IId == created.IId && got.PublicKey == created.PublicKey && got.Fingerprint == created.Fingerprint)
+        #expect(got.PrivateKey == nil)
+
+        // VMs: the driver answers vm.list and vm.status.list (empty) ...
+        #expect(try host.must("GET", "/spider/vm" + q).decode(VMList.self).vm.isEmpty)
+        #expect(try host.must("GET", "/spider/vmstatus" + q).decode(VMStatusList.self).vmstatus.isEmpty)
+        // ... and a cloud ID it does not know is its 404.
+        try host.expect("DELETE", "/spider/cspvm/exvm-0042", json: Requests.connection(c.name), status: 404, mentioning: ["exvm-0042"])
+        try host.expect("POST", "/spider/regvm", json: ["ConnectionName": c.name, "ReqInfo": ["Name": "r", "CSPId": "exvm-0042"]],
+                        status: 404, mentioning: ["exvm-0042"])
+        // The host starts a VM only with at least one security group it maps, and the C driver
+        // has no securityHandler: so no VM can be started through the host (400, then 404).
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "c-vpc-01"))
+        try host.expect("POST", "/spider/vm", json: Requests.vm(c.name, "c-vm-01", vpc: "c-vpc-01", subnet: "subnet-01",
+                                                               securityGroups: [], keyPair: "c-key-01", image: "any-image", spec: "ex.small"),
+                        status: 400, mentioning: ["SecurityGroupNames"])
+        try host.expect("POST", "/spider/vm", json: Requests.vm(c.name, "c-vm-01", vpc: "c-vpc-01", subnet: "subnet-01",
+                                                               securityGroups: ["sg-01"], keyPair: "c-key-01", image: "any-image", spec: "ex.small"),
+                        status: 404, mentioning: ["sg-01"])
+        try host.expect("POST", "/spider/regsecuritygroup", json: ["ConnectionName": c.name, "ReqInfo": ["Name": "sg-01", "CSPId": "sg-x"]],
+                        status: 501, mentioning: ["securityHandler"])
+        try host.expect("GET", "/spider/vm/c-vm-01" + q, status: 404, mentioning: ["c-vm-01"])
+
+        // Deleting the key pair and the VPC.
+        try host.must("DELETE", "/spider/keypair/c-key-01" + q)
+        #expect(try host.must("GET", "/spider/keypair" + q).decode(KeyPairList.self).keypair.isEmpty)
+        try host.expect("GET", "/spider/keypair/c-key-01" + q, status: 404, mentioning: ["c-key-01"])
+        try host.must("DELETE", "/spider/vpc/c-vpc-01" + q)
         host.expectReady()
     }
 
@@ -65,6 +114,7 @@ struct CExampleDriverTests {
                 }
             }
             #expect(answer["vpchandler"] as? Bool == true)
+            #expect(answer["keyPairHandler"] as? Bool == true && answer["vmhandler"] as? Bool == true)
             #expect(answer["securityHandler"] as? Bool == false)
         }
     }
