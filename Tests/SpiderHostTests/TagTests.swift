@@ -27,7 +27,7 @@ struct TagTests {
         try host.must("GET", "/spider/tag/find" + c.query + query).decode([TagInfo].self)
     }
 
-    @Test("add, list, get, replace and remove on VPC, subnet, SG, key pair, VM and disk")
+    @Test("add, list, get, replace and remove on VPC, subnet, SG, key pair, VM, disk and NLB")
     func lifecycle() throws {
         let host = try HostProcess()
         let c = try Fixtures.registerMock(host, tag: "tags")
@@ -41,6 +41,8 @@ struct TagTests {
         _ = try addTag(host, c, "SUBNET", "subnet-01", "tier", "web")
         try host.must("POST", "/spider/disk", json: Requests.disk(c.name, "disk-01", type: "default", size: "default"))
         _ = try addTag(host, c, "DISK", "disk-01", "backup", "daily")
+        try host.must("POST", "/spider/nlb", json: Requests.nlb(c.name, "nlb-01"))
+        _ = try addTag(host, c, "NLB", "nlb-01", "exposure", "public")
 
         #expect(try tags(host, c, "VPC", "vpc-01") == [KeyValue(Key: "env", Value: "prod"), KeyValue(Key: "team", Value: "net")])
         #expect(try tags(host, c, "sg", "sg-01") == [KeyValue(Key: "env", Value: "prod")])
@@ -48,6 +50,7 @@ struct TagTests {
         #expect(try tags(host, c, "keypair", "keypair-01") == [KeyValue(Key: "owner", Value: "alice")])
         #expect(try tags(host, c, "Subnet", "subnet-01") == [KeyValue(Key: "tier", Value: "web")])
         #expect(try tags(host, c, "disk", "disk-01") == [KeyValue(Key: "backup", Value: "daily")])
+        #expect(try tags(host, c, "nlb", "nlb-01") == [KeyValue(Key: "exposure", Value: "public")])
         #expect(try host.must("GET", "/spider/disk/disk-01" + c.query).decode(DiskInfo.self).TagList == [KeyValue(Key: "backup", Value: "daily")])
 
         // Tags live in the resource: its own get shows them.
@@ -109,13 +112,40 @@ struct TagTests {
                         status: 400, mentioning: ["Tag.Key"])
         try host.expect("GET", "/spider/tag" + c.query + "&ResourceType=VPC", status: 400, mentioning: ["ResourceName"])
         try host.expect("GET", "/spider/tag" + c.query + "&ResourceName=vpc-01", status: 400, mentioning: ["ResourceType"])
-        // A type the Mock does not tag (not in its tagSupportResourceType) is refused by the host.
-        try host.expect("GET", "/spider/tag" + target(c, "NLB", "nlb-01"), status: 501, mentioning: ["NLB", "tagSupportResourceType"])
 
         let cex = try Fixtures.registerCExample(host)
         try host.expect("GET", "/spider/tag" + target(cex, "VPC", "vpc-01"), status: 501, mentioning: ["tagHandler"])
         try host.expect("GET", "/spider/tag/find" + cex.query + "&Key=env", status: 501, mentioning: ["tagHandler"])
         host.expectReady()
+    }
+
+    @Test("a type outside the driver's tagSupportResourceType is 501 naming it")
+    func unsupportedType() throws {
+        let host = try HostProcess(driversDirs: [], ownDrivers: true, start: false)
+        try MockVariant.stage(into: host.ownDriversDir, capabilities: [:])
+        try Self.limitTagTypes(in: host.ownDriversDir + "/mock", to: ["VPC"])
+        try host.start()
+        let c = try Fixtures.register(host, driver: Fixtures.mockDriverName, provider: "MOCK", library: "libspider-driver-mock.so",
+                                      tag: "tagtypes", credentials: [("MockName", "tenant-tagtypes-\(UUID().uuidString.prefix(8))")],
+                                      region: [("Region", "default")])
+        try host.createStack(c)
+        _ = try addTag(host, c, "VPC", "vpc-01", "env", "prod")
+        try host.expect("GET", "/spider/tag" + target(c, "SG", "sg-01"), status: 501, mentioning: ["SG", "tagSupportResourceType"])
+        try host.expect("GET", "/spider/tag/find" + c.query + "&ResourceType=VM&Key=env", status: 501, mentioning: ["VM"])
+    }
+
+    /// Rewrites the staged manifest's tagSupportResourceType.
+    private static func limitTagTypes(in driverDir: String, to types: [String]) throws {
+        let fm = FileManager.default
+        for version in try fm.contentsOfDirectory(atPath: driverDir) where !version.hasPrefix(".") {
+            let url = URL(fileURLWithPath: "\(driverDir)/\(version)/driver.json")
+            var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+            var capabilities = manifest["capabilities"] as? [String: Any] ?? [:]
+            capabilities["tagSupportResourceType"] = types
+            manifest["capabilities"] = capabilities
+            try fm.removeItem(at: url)
+            try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: url)
+        }
     }
 
     @Test("tags survive a host restart")

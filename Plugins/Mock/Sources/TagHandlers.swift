@@ -5,7 +5,7 @@ import SpiderModels
 
 extension MockConnection {
     /// The resource types the Mock tags (driver.json's tagSupportResourceType).
-    static let taggableTypes: [TagResourceType] = [.vpc, .subnet, .sg, .keypair, .vm, .disk, .myimage]
+    static let taggableTypes: [TagResourceType] = [.vpc, .subnet, .sg, .keypair, .vm, .disk, .myimage, .nlb]
 
     func addTag(_ request: TagAddReqInfo) throws -> KeyValue {
         guard !request.Tag.Key.isEmpty else { throw MockError.invalid("Tag.Key", "a tag needs a key") }
@@ -84,6 +84,7 @@ extension RegionState {
         case .vm: try Self.update(&vms, iid, "VM", \.info.TagList, body)
         case .disk: try Self.update(&disks, iid, "disk", \.info.TagList, body)
         case .myimage: try Self.update(&myImages, iid, "MyImage", \.info.TagList, body)
+        case .nlb: try Self.update(&nlbs, iid, "NLB", \.info.TagList, body)
         case .subnet: try updateSubnetTags(iid, body)
         default: break  // taggable() refused the others
         }
@@ -129,6 +130,7 @@ extension RegionState {
         case .vm: return infos(vms.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         case .disk: return infos(disks.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         case .myimage: return infos(myImages.inCreationOrder.map { ($0.iid, $0.info.TagList) })
+        case .nlb: return infos(nlbs.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         default: return []
         }
     }
