@@ -202,6 +202,12 @@ struct NLBTests {
         let all = try host.must("GET", "/spider/allnlb" + q).json["AllList"] as? [String: Any]
         #expect((all?["OnlyCSPList"] as? [[String: Any]])?.compactMap { $0["SystemId"] as? String } == [id])
         try host.expect("DELETE", "/spider/vm/vm-01" + q, status: 409, mentioning: ["vm-01"])
+        let owner = try host.must("POST", "/spider/getnlbowner", json: ["ConnectionName": c.name, "ReqInfo": ["CSPId": id]]).decode(IID.self)
+        #expect(owner.NameId == "vpc-01" && !owner.SystemId.isEmpty)
+        try host.expect("POST", "/spider/getnlbowner", json: ["ConnectionName": c.name, "ReqInfo": ["CSPId": "nlb-nope"]], status: 404,
+                        mentioning: ["nlb-nope"])
+        try host.expect("POST", "/spider/getnlbowner", json: ["ConnectionName": c.name, "ReqInfo": ["CSPId": ""]], status: 400,
+                        mentioning: ["ReqInfo.CSPId"])
 
         let register: [String: Any] = ["ConnectionName": c.name, "ReqInfo": ["Name": "lb-again", "VPCName": "vpc-01", "CSPId": id]]
         let shown = try host.must("POST", "/spider/regnlb", json: register).decode(NLBInfo.self)

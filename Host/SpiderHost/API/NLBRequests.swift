@@ -20,6 +20,11 @@ struct NLBVMGroupNames: Decodable, Sendable {
     var VMs: [String]?
 }
 
+/// `POST /spider/getnlbowner`: the NLB's cloud ID.
+struct NLBOwnerInfo: Decodable, Sendable {
+    var CSPId: String
+}
+
 /// `POST` and `DELETE /spider/nlb/{Name}/vms`.
 struct NLBVMNames: Decodable, Sendable {
     var VMs: [String]

@@ -45,6 +45,15 @@ enum NLBRoutes {
                                                           UnHealthyVMs: vms(health.UnHealthyVMs))))
         }
 
+        // Which VPC an NLB the host does not map yet belongs to (what `/regnlb` asks for).
+        r.add(.POST, "/spider/getnlbowner") { app, req in
+            let info = try req.decode(ConnectionRequest<NLBOwnerInfo>.self, what: "NLB owner request").ReqInfo
+            guard !info.CSPId.isEmpty else { throw HostError.badRequest("ReqInfo.CSPId is required") }
+            let gw = try kind.gateway(app, req)
+            let nlb = try gw.run("nlb.get", IIDRequest(IId: IID(NameId: "", SystemId: info.CSPId)), as: NLBInfo.self)
+            return try .json(gw.userIID(nlb.VpcIID, .vpc))
+        }
+
         r.add(.PUT, "/spider/nlb/{Name}/listener") { app, req in
             let info = try req.decode(ConnectionRequest<NLBPortReqInfo>.self, what: "NLB listener change request").ReqInfo
             try requirePort(info, field: "ReqInfo")
