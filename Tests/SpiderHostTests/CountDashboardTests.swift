@@ -110,4 +110,23 @@ struct CountDashboardTests {
         #expect(c.Counts["vpc"] == 1 && c.Counts["subnet"] == 2)
         host.expectReady()
     }
+
+    @Test("a client that leaves a live dashboard cancels its calls to the clouds")
+    func leavingCancelsFanOut() throws {
+        // One worker thread and deadlines far away: it is free again only if the abandoned
+        // dashboard's call to the stalled cloud was cancelled.
+        let host = try HostProcess(extraArguments: ["--call-timeout", "600", "--worker-threads", "1"])
+        let fast = try Fixtures.registerMock(host, tag: "fast")
+        let slow = try Fixtures.registerMock(host, tag: "slow", credentialExtras: [("MockLatencyMs", "600000")])
+        try host.must("GET", "/spider/vmspec" + fast.query)
+        let leaving = try RawConnection(host.socketPath)
+        leaving.send("GET /spider/dashboard?live=true HTTP/1.1\r\nHost: x\r\n\r\n")
+        try #require(host.waitForLog("opened connection '\(slow.name)'"), "the dashboard never reached the slow cloud\n\(host.logTail())")
+        leaving.close()
+
+        let patient = SpiderClient(socketPath: host.socketPath, timeoutSeconds: 30)
+        // A change always runs on a worker thread (a read might be answered on the I/O thread).
+        let r = try? patient.request("POST", "/spider/keypair", json: Requests.keyPair(fast.name, "after"))
+        #expect(r?.status == 200, "a request after the client left got \(r.map { "\($0.status) \($0.text)" } ?? "no answer within 30 s")\n\(host.logTail())")
+    }
 }

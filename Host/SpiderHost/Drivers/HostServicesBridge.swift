@@ -21,14 +21,18 @@ final class CallState: Sendable {
     private let cancelled = Atomic<Bool>(false)
     private let progressDone = Atomic<UInt64>(0)
 
-    init(timeoutSeconds: Double) {
+    /// A call made on behalf of another (a fan-out's per-connection call) stops when that one does.
+    private let parent: CallState?
+
+    init(timeoutSeconds: Double, parent: CallState? = nil) {
         deadlineNanos = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeoutSeconds) * 1e9)
+        self.parent = parent
     }
 
     func cancel() { cancelled.store(true, ordering: .relaxed) }
 
     var isCancelled: Bool {
-        cancelled.load(ordering: .relaxed) || DispatchTime.now().uptimeNanoseconds >= deadlineNanos
+        cancelled.load(ordering: .relaxed) || DispatchTime.now().uptimeNanoseconds >= deadlineNanos || parent?.isCancelled == true
     }
 
     var remainingMs: Int64 {

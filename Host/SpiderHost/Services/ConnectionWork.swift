@@ -14,10 +14,10 @@ extension DriverGateway {
 
 extension CallState {
     /// A deadline a little before this one, so a fan-out reports its slow connections as errors
-    /// before the whole request times out.
+    /// before the whole request times out; cancelling this call (the client left) cancels it too.
     func child() -> CallState {
         let remaining = Double(remainingMs) / 1000
-        return CallState(timeoutSeconds: max(0, remaining * 0.95 - 0.05))
+        return CallState(timeoutSeconds: max(0, remaining * 0.95 - 0.05), parent: self)
     }
 }
 
