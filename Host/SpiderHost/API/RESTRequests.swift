@@ -70,7 +70,7 @@ struct VMCreateInfo: Decodable, Sendable {
     var ImageName: String
     var VPCName: String
     var SubnetName: String
-    var SecurityGroupNames: [String]
+    var SecurityGroupNames: [String]?
     var VMSpecName: String
     var KeyPairName: String
     var RootDiskType: String?

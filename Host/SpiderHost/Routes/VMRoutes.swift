@@ -11,12 +11,16 @@ enum VMRoutes {
             guard !info.ImageName.isEmpty else { throw HostError.badRequest("ReqInfo.ImageName is required") }
             let imageIID = try imageIID(imageType, info.ImageName, gw)
             guard !info.VMSpecName.isEmpty else { throw HostError.badRequest("ReqInfo.VMSpecName is required") }
-            guard !info.SecurityGroupNames.isEmpty else { throw HostError.badRequest("ReqInfo.SecurityGroupNames needs at least one security group") }
+            // A cloud with security groups needs one per VM; a driver without them takes none.
+            let groups = info.SecurityGroupNames ?? []
+            if gw.connection.capabilities.securityHandler, groups.isEmpty {
+                throw HostError.badRequest("ReqInfo.SecurityGroupNames needs at least one security group")
+            }
             let request = VMReqInfo(
                 IId: IID(NameId: info.Name), ImageType: imageType, ImageIID: imageIID,
                 VpcIID: try gw.iid(.vpc, info.VPCName),
                 SubnetIID: try gw.iid(.subnet, info.SubnetName, owner: info.VPCName),
-                SecurityGroupIIDs: try info.SecurityGroupNames.map { try gw.iid(.securitygroup, $0) },
+                SecurityGroupIIDs: try groups.map { try gw.iid(.securitygroup, $0) },
                 VMSpecName: info.VMSpecName, KeyPairIID: try gw.iid(.keypair, info.KeyPairName),
                 RootDiskType: info.RootDiskType, RootDiskSize: info.RootDiskSize, DataDiskIIDs: try dataDiskIIDs(info.DataDiskNames, gw),
                 VMUserId: info.VMUserId, VMUserPasswd: info.VMUserPasswd, TagList: info.TagList)
