@@ -111,6 +111,26 @@ struct CountDashboardTests {
         host.expectReady()
     }
 
+    /// A cloud that takes 5 s to connect to (which cannot be cancelled) under a 3 s deadline: the
+    /// others still open and answer, and the call still answers in time (no 504).
+    @Test("a connection slow to open holds neither the others nor the answer")
+    func slowToOpen() throws {
+        let host = try HostProcess(extraArguments: ["--call-timeout", "3"])
+        let slow = try Fixtures.registerMock(host, tag: "aaa-slow-open", credentialExtras: [("MockConnectLatencyMs", "5000")])
+        var others: [RegisteredConnection] = []
+        for i in 0..<20 {
+            others.append(try Fixtures.registerMock(host, tag: "open\(i)", credentialExtras: [("MockLatencyMs", "200")]))
+        }
+        let live = try host.must("GET", "/spider/dashboard?live=true").decode(Dashboard.self)
+        let byName = Dictionary(uniqueKeysWithValues: live.Connections.map { ($0.ConnectionName, $0) })
+        for c in others {
+            #expect(byName[c.name]?.Error == nil && byName[c.name]?.CloudCounts?["vpc"] == 0, "\(c.name): \(String(describing: byName[c.name]))")
+        }
+        let late = try #require(byName[slow.name])
+        #expect(late.Error?.contains("deadline") == true && late.Counts["vpc"] == 0, "\(late)")
+        host.expectReady()
+    }
+
     @Test("a client that leaves a live dashboard cancels its calls to the clouds")
     func leavingCancelsFanOut() throws {
         // One worker thread and deadlines far away: it is free again only if the abandoned

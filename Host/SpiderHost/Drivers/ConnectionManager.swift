@@ -77,7 +77,8 @@ final class ConnectionManager: Sendable {
     private let loader: DriverLoader
     private let logger: Logger
     private let open = Mutex<[String: OpenConnection]>([:])
-    private let opening = Mutex<Void>(())
+    /// One lock per config name: a connection that is slow to open holds only its own callers.
+    private let opening = Mutex<[String: NSLock]>([:])
 
     init(store: MetadataStore, catalog: DriverCatalog, loader: DriverLoader, logger: Logger) {
         self.store = store
@@ -94,7 +95,13 @@ final class ConnectionManager: Sendable {
     /// The open connection for a config, opening it (and loading its driver) on first use.
     func connection(_ name: String) throws -> OpenConnection {
         if let hit = open.withLock({ $0[name] }) { return hit }
-        return try opening.withLock { _ in
+        let lock = opening.withLock { locks in
+            if let lock = locks[name] { return lock }
+            let lock = NSLock()
+            locks[name] = lock
+            return lock
+        }
+        return try lock.withLock {
             if let hit = open.withLock({ $0[name] }) { return hit }
             let made = try connect(name)
             open.withLock { $0[name] = made }

@@ -30,9 +30,18 @@ enum DashboardService {
         let configs = app.store.snapshot.connections.values.sorted { $0.name < $1.name }
         let entries: [Dashboard.Entry]
         if live {
-            let deadline = call.child()
-            entries = FanOut.map(configs, limit: app.config.fanOutLimit, on: app.workers) { config in
-                entry(app, config, live: true, call: deadline)
+            let child = call.child()
+            let deadline = DispatchTime(uptimeNanoseconds: child.deadlineNanos)
+            entries = FanOut.map(configs, limit: app.config.fanOutLimit, on: app.workers, deadline: deadline,
+                                 cancelled: { call.isCancelled }, late: { config in
+                var late = entry(app, config, live: false, call: child)
+                late.ElapsedMs = elapsedMs(since: start)
+                late.Error = DispatchTime.now() < deadline
+                    ? "the request was cancelled before connection '\(config.name)' answered"
+                    : "connection '\(config.name)' did not answer within the dashboard's deadline"
+                return late
+            }) { config in
+                entry(app, config, live: true, call: child)
             }
         } else {
             entries = configs.map { entry(app, $0, live: false, call: call) }

@@ -11,8 +11,11 @@ struct ConnectionSettings: Sendable {
     /// How long a VM's transitional state lasts (`MockSettleMs`, default 0).
     let settleMs: Int64
     let faults: FaultInjector
+    /// How long connecting takes (`MockConnectLatencyMs`, default 0): a cloud slow to reach.
+    let connectLatencyMs: Int
 
     static let maxLatencyMs = 600_000
+    static let maxConnectLatencyMs = 60_000
     static let maxSettleMs = 86_400_000
 
     init(_ info: ConnectionInfo) throws {
@@ -20,6 +23,7 @@ struct ConnectionSettings: Sendable {
         let latency = try Self.integer(info, "MockLatencyMs", max: Self.maxLatencyMs)
         settleMs = Int64(try Self.integer(info, "MockSettleMs", max: Self.maxSettleMs))
         faults = try Self.faults(info, latencyMs: latency)
+        connectLatencyMs = try Self.integer(info, "MockConnectLatencyMs", max: Self.maxConnectLatencyMs)
 
         if info.region.isEmpty {  // a pre-connection: the host asks which regions exist
             region = nil

@@ -35,6 +35,7 @@ final class MockDriver: SpiderDriver {
 
     func connect(_ info: ConnectionInfo) throws -> MockConnection {
         let settings = try ConnectionSettings(info)
+        if settings.connectLatencyMs > 0 { usleep(useconds_t(settings.connectLatencyMs) * 1_000) }  // connect has no cancellation
         let tenant = try tenants.tenant(settings.mockName)
         host.log(.debug, "connection '\(info.connectionName)': tenant '\(settings.mockName)', region "
                  + "'\(settings.region?.name ?? "(none: pre-connection)")', zone '\(settings.zone)'")
