@@ -24,9 +24,9 @@ struct CancellationTests {
         leaving.close()
 
         // The single worker is free again only if the abandoned call was cancelled (its own
-        // deadline is 600 s away).
+        // deadline is 600 s away). A create needs a worker (a read might be answered on the I/O thread).
         let patient = SpiderClient(socketPath: host.socketPath, timeoutSeconds: 30)
-        let r = try? patient.request("GET", "/spider/vmspec/mock-vmspec-01" + fast.query)
+        let r = try? patient.request("POST", "/spider/keypair", json: ["ConnectionName": fast.name, "ReqInfo": ["Name": "after-leave"]])
         #expect(r?.status == 200, "a request after the client left got \(r.map { "\($0.status) \($0.text)" } ?? "no answer within 30 s")\n\(host.logTail())")
     }
 
