@@ -12,6 +12,7 @@ enum Routes {
         DiskRoutes.add(to: &r)
         MyImageRoutes.add(to: &r)
         NLBRoutes.add(to: &r)
+        ClusterRoutes.add(to: &r)
         RegisterRoutes.add(to: &r)
         AllListRoutes.add(to: &r)
         CountRoutes.add(to: &r)

@@ -69,7 +69,7 @@ extension ResourceKind {
 
 enum MappedKinds {
     /// Every kind the host maps, in destroy order within a stage.
-    /// Destroy stages: NLBs and images (later clusters) 0 → VMs 1 → disks 2 → key pairs and
+    /// Destroy stages: clusters, NLBs and images 0 → VMs 1 → disks 2 → key pairs and
     /// security groups 3 → VPCs 4.
     static let all: [MappedKind] = [
         NetworkRoutes.kind.mapped(pathName: "vpc", destroyStage: 4),
@@ -78,6 +78,7 @@ enum MappedKinds {
         KeyPairRoutes.kind.mapped(pathName: "keypair", destroyStage: 3),
         VMRoutes.kind.mapped(pathName: "vm", destroyStage: 1, deleteOperation: "vm.terminate"),
         DiskRoutes.kind.mapped(pathName: "disk", destroyStage: 2),
+        ClusterRoutes.kind.mapped(pathName: "cluster", destroyStage: 0),
         NLBRoutes.kind.mapped(pathName: "nlb", destroyStage: 0),
         MyImageRoutes.kind.mapped(pathName: "myimage", destroyStage: 0),
     ]

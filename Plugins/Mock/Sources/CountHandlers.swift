@@ -15,6 +15,7 @@ extension MockConnection {
             "disk": state.disks.count,
             "myimage": state.myImages.count,
             "nlb": state.nlbs.count,
+            "cluster": state.liveClusters(at: WallClock.nowMs()).count,
         ]
     }
 }

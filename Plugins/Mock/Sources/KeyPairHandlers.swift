@@ -49,6 +49,10 @@ extension MockConnection {
             if !vms.isEmpty {
                 throw DriverError.conflict("key pair '\(keyPair.iid.NameId)' is used by VM(s) " + names(vms.map(\.iid)))
             }
+            let clusters = state.clusters(at: WallClock.nowMs()) { $0.NodeGroupList.contains { $0.KeyPairIID.SystemId == id } }
+            if !clusters.isEmpty {
+                throw DriverError.conflict("key pair '\(keyPair.iid.NameId)' is used by node groups of cluster(s) " + names(clusters))
+            }
             state.keyPairs[id] = nil
             return EmptyResult()
         }

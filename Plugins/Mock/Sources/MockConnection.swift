@@ -100,6 +100,17 @@ final class MockConnection: DriverConnection {
         .mock("nlb.listener.change") { (c, r: NLBListenerChangeReqInfo) in try c.changeNLBListener(r) }
         .mock("nlb.vmgroup.change") { (c, r: NLBVMGroupChangeReqInfo) in try c.changeNLBVMGroup(r) }
         .mock("nlb.healthchecker.change") { (c, r: NLBHealthCheckerChangeReqInfo) in try c.changeNLBHealthChecker(r) }
+        // Managed Kubernetes clusters
+        .mock("cluster.create") { (c, r: ClusterReqInfo) in try c.createCluster(r) }
+        .read("cluster.list") { (c, _: EmptyRequest) in c.listClusters() }
+        .read("cluster.get") { (c, r: IIDRequest) in try c.getCluster(r) }
+        .mock("cluster.delete") { (c, r: IIDRequest) in try c.deleteCluster(r) }
+        .mock("cluster.nodegroup.add") { (c, r: NodeGroupAddReqInfo) in try c.addNodeGroup(r) }
+        .mock("cluster.nodegroup.remove") { (c, r: NodeGroupTargetReqInfo) in try c.removeNodeGroup(r) }
+        .mock("cluster.nodegroup.autoscaling") { (c, r: NodeGroupAutoScalingReqInfo) in try c.setNodeGroupAutoScaling(r) }
+        .mock("cluster.nodegroup.resize") { (c, r: NodeGroupResizeReqInfo) in try c.resizeNodeGroup(r) }
+        .mock("cluster.upgrade") { (c, r: ClusterUpgradeReqInfo) in try c.upgradeCluster(r) }
+        .read("cluster.token") { (c, r: IIDRequest) in try c.clusterToken(r) }
         // Counts of everything, in one call (the host's dashboard)
         .read("resource.count") { (c, _: EmptyRequest) in c.countResources() }
 }

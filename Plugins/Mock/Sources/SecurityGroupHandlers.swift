@@ -46,6 +46,10 @@ extension MockConnection {
             if !vms.isEmpty {
                 throw DriverError.conflict("security group '\(group.iid.NameId)' is used by VM(s) " + names(vms.map(\.iid)))
             }
+            let clusters = state.clusters(at: WallClock.nowMs()) { $0.Network.SecurityGroupIIDs.contains { $0.SystemId == id } }
+            if !clusters.isEmpty {
+                throw DriverError.conflict("security group '\(group.iid.NameId)' is used by cluster(s) " + names(clusters))
+            }
             state.securityGroups[id] = nil
             return EmptyResult()
         }

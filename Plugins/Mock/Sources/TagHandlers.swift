@@ -5,7 +5,7 @@ import SpiderModels
 
 extension MockConnection {
     /// The resource types the Mock tags (driver.json's tagSupportResourceType).
-    static let taggableTypes: [TagResourceType] = [.vpc, .subnet, .sg, .keypair, .vm, .disk, .myimage, .nlb]
+    static let taggableTypes: [TagResourceType] = [.vpc, .subnet, .sg, .keypair, .vm, .disk, .myimage, .nlb, .cluster]
 
     func addTag(_ request: TagAddReqInfo) throws -> KeyValue {
         guard !request.Tag.Key.isEmpty else { throw MockError.invalid("Tag.Key", "a tag needs a key") }
@@ -85,8 +85,8 @@ extension RegionState {
         case .disk: try Self.update(&disks, iid, "disk", \.info.TagList, body)
         case .myimage: try Self.update(&myImages, iid, "MyImage", \.info.TagList, body)
         case .nlb: try Self.update(&nlbs, iid, "NLB", \.info.TagList, body)
+        case .cluster: try Self.update(&clusters, iid, "cluster", \.info.TagList, body)
         case .subnet: try updateSubnetTags(iid, body)
-        default: break  // taggable() refused the others
         }
     }
 
@@ -131,7 +131,7 @@ extension RegionState {
         case .disk: return infos(disks.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         case .myimage: return infos(myImages.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         case .nlb: return infos(nlbs.inCreationOrder.map { ($0.iid, $0.info.TagList) })
-        default: return []
+        case .cluster: return infos(clusters.inCreationOrder.map { ($0.iid, $0.info.TagList) })
         }
     }
 }

@@ -24,6 +24,7 @@ struct RegionState: Codable, Sendable {
     var disks: [String: DiskRecord] = [:]
     var myImages: [String: MyImageRecord] = [:]
     var nlbs: [String: NLBRecord] = [:]
+    var clusters: [String: ClusterRecord] = [:]
 
     init() {}
 
@@ -39,6 +40,7 @@ struct RegionState: Codable, Sendable {
         disks = try c.decodeIfPresent([String: DiskRecord].self, forKey: .disks) ?? [:]
         myImages = try c.decodeIfPresent([String: MyImageRecord].self, forKey: .myImages) ?? [:]
         nlbs = try c.decodeIfPresent([String: NLBRecord].self, forKey: .nlbs) ?? [:]
+        clusters = try c.decodeIfPresent([String: ClusterRecord].self, forKey: .clusters) ?? [:]
     }
 
     mutating func takeSequence() -> Int {

@@ -48,6 +48,10 @@ extension MockConnection {
         try mutate { state, _ in
             guard let vpc = state.vpcs.find(request.IId) else { throw MockError.notFound("VPC", request.IId.label) }
             let id = vpc.iid.SystemId
+            let clusters = state.clusters(at: WallClock.nowMs()) { $0.Network.VpcIID.SystemId == id }
+            if !clusters.isEmpty {
+                throw DriverError.conflict("VPC '\(vpc.iid.NameId)' is used by cluster(s) " + names(clusters) + "; delete them first")
+            }
             let groups = state.securityGroups.inCreationOrder.filter { $0.info.VpcIID.SystemId == id }
             if !groups.isEmpty {
                 throw DriverError.conflict("VPC '\(vpc.iid.NameId)' is used by security group(s) "
@@ -94,6 +98,10 @@ extension MockConnection {
                 throw MockError.notFound("subnet", request.SubnetIID.label, in: "VPC '\(vpc.iid.NameId)'")
             }
             let subnet = vpc.info.SubnetInfoList[index]
+            let clusters = state.clusters(at: WallClock.nowMs()) { $0.Network.SubnetIIDs.contains { $0.SystemId == subnet.IId.SystemId } }
+            if !clusters.isEmpty {
+                throw DriverError.conflict("subnet '\(subnet.IId.NameId)' is used by cluster(s) " + names(clusters) + "; delete them first")
+            }
             let vms = state.vms.inCreationOrder.filter { $0.info.SubnetIID.SystemId == subnet.IId.SystemId }
             if !vms.isEmpty {
                 throw DriverError.conflict("subnet '\(subnet.IId.NameId)' is used by VM(s) " + names(vms.map(\.iid))
