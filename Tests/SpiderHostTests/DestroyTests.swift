@@ -37,7 +37,7 @@ struct DestroyTests {
 
         let report = try host.must("DELETE", "/spider/destroy", json: Requests.connection(c.name)).decode(Destroyed.self)
         #expect(report.IsAllDestroyed, "\(report)")
-        #expect(report.DeletedAllListByResourceType.map(\.ResourceType) == ["nlb", "myimage", "vm", "disk", "securitygroup", "keypair", "vpc"])
+        #expect(report.DeletedAllListByResourceType.map(\.ResourceType) == ["cluster", "nlb", "myimage", "vm", "disk", "securitygroup", "keypair", "vpc"])
         #expect(report.kind("disk")?.DeletedIIDList.map { $0["NameId"] } == ["disk-01"])
         #expect(report.kind("myimage")?.DeletedIIDList.map { $0["NameId"] } == ["image-01"])
         #expect(report.kind("vm")?.DeletedIIDList.map { $0["NameId"] } == ["vm-01"])
