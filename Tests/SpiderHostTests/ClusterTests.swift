@@ -174,6 +174,10 @@ struct ClusterTests {
         try host.expect("POST", "/spider/cluster/cls-01/nodegroup", json: Requests.withInfo(c.name, Requests.nodeGroup("ng-a")),
                         status: 409, mentioning: ["ng-a", "cls-01"])
         #expect(try get(host, "cls-01", q).NodeGroupList.map(\.IId.NameId) == ["ng-a"])
+        // Node group names are unique per cluster only.
+        let other = try host.must("POST", "/spider/cluster", json: Requests.cluster(c.name, "cls-02", nodeGroups: [Requests.nodeGroup("ng-a")]))
+        #expect(try other.decode(ClusterInfo.self).NodeGroupList.map(\.IId.NameId) == ["ng-a"])
+        try host.must("DELETE", "/spider/cluster/cls-02" + q)
 
         // What the cluster uses cannot be deleted while it exists.
         try host.expect("DELETE", "/spider/vpc/vpc-01" + q, status: 409, mentioning: ["vpc-01", "cls-01"])

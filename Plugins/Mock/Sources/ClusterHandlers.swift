@@ -120,7 +120,8 @@ extension MockConnection {
         return try changeCluster(request.IId) { _, cluster, now in
             let current = cluster.info.Version
             guard target != current else { throw DriverError.conflict("cluster '\(cluster.iid.NameId)' runs \(current) already") }
-            let from = Self.clusterVersions.firstIndex(of: current) ?? -1, to = Self.clusterVersions.firstIndex(of: target)!
+            // clusterVersion() accepted `target`, so it has an index; an unknown current version counts as the oldest.
+            let from = Self.clusterVersions.firstIndex(of: current) ?? -1, to = Self.clusterVersions.firstIndex(of: target) ?? 0
             guard to > from else {
                 throw MockError.invalid("Version", "\(target) is older than the cluster's \(current); clusters cannot be downgraded")
             }

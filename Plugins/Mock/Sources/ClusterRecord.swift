@@ -26,7 +26,8 @@ struct ClusterRecord: Codable, Sendable, Identified {
 
     /// A deleted cluster stays visible (Deleting) until its deletion settles.
     func isGone(at now: Int64) -> Bool {
-        transition?.status == .Deleting && now >= transition!.untilMs
+        guard let transition, transition.status == .Deleting else { return false }
+        return now >= transition.untilMs
     }
 
     /// The cluster as a read sees it now.
