@@ -13,6 +13,7 @@ enum NetworkRoutes {
                 throw HostError.badRequest("ReqInfo.SubnetInfoList names the same subnet twice")
             }
             let gw = try kind.gateway(app, req)
+            try requireRoomForVPC(gw)
             for (i, s) in subnets.enumerated() { try gw.requireZoneControl(s.Zone, field: "ReqInfo.SubnetInfoList[\(i)].Zone") }
             let subnetKeys = subnets.map { gw.key(.subnet, $0.Name, owner: info.Name) }
             for (i, k) in subnetKeys.enumerated() {
@@ -84,6 +85,15 @@ enum NetworkRoutes {
     static let kind = ResourceKind<VPCInfo, VPCList>(
         type: .vpc, path: "/spider/vpc", capability: \.vpchandler, capabilityName: "vpchandler",
         operationPrefix: "vpc", items: \.vpc, makeList: VPCList.init, iid: \.IId, present: present)
+
+    /// A driver that declares `single_VPC` (a cloud with one network per account and region)
+    /// gets no second VPC on a connection: 409 naming the one it has.
+    static func requireRoomForVPC(_ gw: DriverGateway) throws {
+        guard gw.connection.capabilities.single_VPC,
+              let existing = gw.app.iids.list(connection: gw.connectionName, type: .vpc).first else { return }
+        let m = gw.connection.driver.installed.manifest
+        throw HostError.conflict("driver \(m.name) \(m.version) (\(m.provider)) allows a single VPC per connection, and '\(existing.name)' exists on '\(gw.connectionName)'")
+    }
 
     /// The VPC with the user's names in place of whatever the driver echoed.
     static func present(_ vpc: VPCInfo, _ gw: DriverGateway) -> VPCInfo {
