@@ -59,28 +59,5 @@ enum CountingDriverSource {
             }
         }
 
-        static void c_release(void *d, spider_result *r)
-        {
-            (void)d;
-            free(r->json); free(r->message); free(r->cloud_error);
-            r->json = r->message = r->cloud_error = NULL;
-        }
-
-        static const spider_driver_table table = {
-            .struct_size = sizeof(spider_driver_table), .abi_version = 1,
-            .name = "counting", .version = "1.0.0", .driver_data = NULL,
-            .connect = c_connect, .disconnect = c_disconnect, .call = c_call, .release = c_release,
-        };
-
-        __attribute__((visibility("default")))
-        spider_status spider_driver_entry(const spider_host_services *host, uint32_t lo, uint32_t hi,
-                                          uint32_t *out_version, const spider_driver_table **out_table)
-        {
-            (void)host;
-            if (lo > 1 || hi < 1) { *out_table = NULL; return SPIDER_UNSUPPORTED; }
-            *out_version = 1;
-            *out_table = &table;
-            return SPIDER_OK;
-        }
-        """#
+        """# + TestDriverC.tableAndEntry(name: "counting", prefix: "c")
 }
