@@ -2,7 +2,7 @@
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, stage the drivers, run spiderd
 #   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
-#   Tools/dev.sh bench   build in release mode and run the socket benchmark beside nginx
+#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx and the dashboard fan-out
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,6 +46,7 @@ bench)
     rm -rf .build/bench-drivers
     Tools/stage-drivers.sh "$root/.build/bench-drivers" "$root/.build/release"
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/run.sh
+    SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/dashboard.sh
     ;;
 *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
