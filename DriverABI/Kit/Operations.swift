@@ -50,7 +50,7 @@ public struct Operations<Connection>: Sendable {
             }
             let result = try body(connection, request, context)
             if let encoded = result as? EncodedJSON { return encoded.data }
-            return try JSONEncoder().encode(result)
+            return try DriverJSON.encoder.encode(result)
         }
         return copy
     }
@@ -66,4 +66,13 @@ public struct Operations<Connection>: Sendable {
         }
         return try handler.run(connection, json, context)
     }
+}
+
+/// How the kit writes results: like the host, without escaping "/" (so "Linux/UNIX" stays readable).
+public enum DriverJSON {
+    public static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
 }

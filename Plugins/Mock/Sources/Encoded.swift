@@ -27,6 +27,6 @@ struct Encoded<Value: Codable & Sendable>: Codable, Sendable {
 
     private static func encode(_ value: Value) -> Data {
         // Encoding a Codable value of the documented shapes cannot fail; "{}" keeps reads safe if it ever did.
-        (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        (try? DriverJSON.encoder.encode(value)) ?? Data("{}".utf8)
     }
 }
