@@ -50,9 +50,22 @@ let package = Package(
             path: "Plugins/Mock/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 
+        // Driver bundles and registries: format, signatures, fetch, safe unpack, install store.
+        .systemLibrary(name: "CArchive", path: "Registry/CArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
+        .target(name: "CCurl", path: "Registry/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(
+            name: "SpiderRegistry",
+            dependencies: ["SpiderModels", "CLibCrypto", "CArchive", "CCurl"],
+            path: "Registry/Sources"),
+
         // HTTP/1.1 over the host's Unix socket, for tests, tools and (later) spctl.
         .target(name: "SpiderClient", path: "Tools/SpiderClient"),
 
+        .testTarget(
+            name: "SpiderRegistryTests",
+            dependencies: ["SpiderRegistry", "SpiderModels"],
+            path: "Tests/SpiderRegistryTests"),
         .testTarget(
             name: "SpiderHostTests",
             dependencies: ["SpiderClient", "SpiderModels", "SpiderHost"],
