@@ -1,0 +1,169 @@
+import Foundation
+import SpiderModels
+
+/// The installed drivers, `<root>/<name>/<version>/` each, and the only code that writes there.
+/// An install verifies the archive against its index entry, unpacks it into `<root>/.staging/`
+/// (same file system, so the final step is one rename), and writes `receipt.json` last.
+public final class InstallStore: Sendable {
+    public let root: String
+    /// The platform this host runs ("linux-x86_64"); entries for others are refused.
+    public let platform: String
+    /// Driver ABI versions this host can load.
+    public let abiVersions: ClosedRange<UInt32>
+    public let unpacker: BundleUnpacker
+
+    public static let unsigned = "unsigned"
+    public static var hostPlatform: String {
+        var u = utsname()
+        uname(&u)
+        let machine = withUnsafeBytes(of: u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return "linux-" + machine
+    }
+
+    /// Opens (creating) the store and removes what an interrupted install left behind.
+    public init(root: String, platform: String = InstallStore.hostPlatform, abiVersions: ClosedRange<UInt32> = 1...1,
+                limits: BundleUnpacker.Limits = .init()) throws {
+        self.root = root
+        self.platform = platform
+        self.abiVersions = abiVersions
+        self.unpacker = BundleUnpacker(limits: limits)
+        for folder in [root, stagingFolder, locksFolder] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        cleanUpInterrupted()
+    }
+
+    var stagingFolder: String { root + "/.staging" }
+    var locksFolder: String { root + "/.locks" }
+    public var lockFilePath: String { root + "/spider.lock.json" }
+
+    public func versionFolder(name: String, version: String) -> String { root + "/" + name + "/" + version }
+
+    public func receipt(name: String, version: String) -> InstalledDriverReceipt? {
+        let path = versionFolder(name: name, version: version) + "/receipt.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(InstalledDriverReceipt.self, from: data)
+    }
+
+    /// Every installed version (those with a receipt), sorted by name and version.
+    public func installed() -> [InstalledDriverReceipt] {
+        let fm = FileManager.default
+        var out: [InstalledDriverReceipt] = []
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Names.isDriverName(name) {
+            for version in (try? fm.contentsOfDirectory(atPath: root + "/" + name)) ?? [] {
+                if let r = receipt(name: name, version: version) { out.append(r) }
+            }
+        }
+        return out.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
+    }
+
+    /// Verifies `bundleAt` against `entry` and installs it. `signer` is the key id that signed the
+    /// index (nil: unsigned, which the caller must have allowed explicitly). Installing a version that
+    /// is already installed from the same archive returns its receipt; from another archive, an error.
+    public func install(bundleAt archive: String, entry: IndexEntry, signer: String?, source: String) throws -> InstalledDriverReceipt {
+        guard Names.isDriverName(entry.name), Names.isVersion(entry.version) else {
+            throw RegistryError.invalidIndex("invalid driver name or version '\(entry.name)' '\(entry.version)'")
+        }
+        let what = "\(entry.name) \(entry.version)"
+        guard entry.platform == platform else {
+            throw RegistryError.bundleMismatch("\(what) is built for \(entry.platform); this host is \(platform)")
+        }
+        guard abiVersions.contains(entry.abi_version) else {
+            throw RegistryError.bundleMismatch(
+                "\(what) speaks driver ABI \(entry.abi_version); this host loads ABI \(abiVersions.lowerBound)...\(abiVersions.upperBound)")
+        }
+
+        let lock = try FileLock(path: locksFolder + "/" + entry.name + ".lock")
+        defer { lock.unlock() }
+
+        let final = versionFolder(name: entry.name, version: entry.version)
+        if let existing = receipt(name: entry.name, version: entry.version) {
+            guard existing.archive_sha256 == entry.sha256 else {
+                throw RegistryError.alreadyInstalled(
+                    "\(what) is already installed from another archive (sha256 \(existing.archive_sha256)); remove it first")
+            }
+            return existing
+        }
+        // A folder without a receipt was never installed (an interrupted install): nothing loads it.
+        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
+
+        let (sha256, size) = try SHA256Stream.file(at: archive)
+        guard size == entry.size else {
+            throw RegistryError.integrity("size mismatch for \(what): the index says \(entry.size) bytes, the archive has \(size)")
+        }
+        guard sha256 == entry.sha256 else {
+            throw RegistryError.integrity("SHA-256 mismatch for \(what): the index says \(entry.sha256), the archive has \(sha256)")
+        }
+        try LockFile.read(lockFilePath).check(name: entry.name, version: entry.version, sha256: sha256)
+
+        let staging = stagingFolder + "/\(entry.name)@\(entry.version).\(UInt64.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let files = try unpacker.unpack(archive: archive, into: staging)
+        let manifest = try BundleCheck.manifest(in: staging, files: files, matching: entry)
+
+        var hashes: [String: String] = [:]
+        for file in files {
+            hashes[file] = try SHA256Stream.file(at: staging + "/" + file).sha256
+            try DurableFile.syncFile(staging + "/" + file)
+        }
+        try syncFolders(under: staging, files: files)
+
+        let driverFolder = root + "/" + entry.name
+        try FileManager.default.createDirectory(atPath: driverFolder, withIntermediateDirectories: true)
+        guard rename(staging, final) == 0 else {
+            throw RegistryError.io("cannot move \(staging) to \(final): \(String(cString: strerror(errno)))")
+        }
+        try DurableFile.syncFolder(driverFolder)
+
+        let receipt = InstalledDriverReceipt(
+            name: entry.name, version: entry.version, platform: entry.platform, provider: entry.provider,
+            abi_version: entry.abi_version, library: manifest.library, source: source, signer: signer ?? Self.unsigned,
+            archive_sha256: sha256, archive_size: size, files: hashes,
+            installed_at: ISO8601DateFormatter().string(from: Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try DurableFile.write(try encoder.encode(receipt), to: final + "/receipt.json")
+        try record(receipt)
+        return receipt
+    }
+
+    /// Adds the install to spider.lock.json under a store-wide lock (one file, many drivers).
+    private func record(_ r: InstalledDriverReceipt) throws {
+        let lock = try FileLock(path: locksFolder + "/spider.lock.json.lock")
+        defer { lock.unlock() }
+        var file = try LockFile.read(lockFilePath)
+        file.drivers[r.name, default: [:]][r.version] = LockFile.Locked(
+            platform: r.platform, source: r.source, signer: r.signer, archive_sha256: r.archive_sha256,
+            archive_size: r.archive_size, files: r.files)
+        try file.write(lockFilePath)
+    }
+
+    private func syncFolders(under staging: String, files: [String]) throws {
+        var folders: Set<String> = [staging]
+        for file in files {
+            var parent = (file as NSString).deletingLastPathComponent
+            while !parent.isEmpty { folders.insert(staging + "/" + parent); parent = (parent as NSString).deletingLastPathComponent }
+        }
+        for folder in folders { try DurableFile.syncFolder(folder) }
+    }
+
+    /// Removes staging folders and receipt-less version folders whose driver lock is free (a held lock
+    /// means another installer, perhaps in another process, is still working on them).
+    private func cleanUpInterrupted() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: stagingFolder)) ?? [] {
+            let driver = String(name.prefix { $0 != "@" })
+            guard let lock = FileLock.attempt(path: locksFolder + "/" + driver + ".lock") else { continue }
+            try? fm.removeItem(atPath: stagingFolder + "/" + name)
+            lock.unlock()
+        }
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Names.isDriverName(name) {
+            let versions = (try? fm.contentsOfDirectory(atPath: root + "/" + name)) ?? []
+            for version in versions where !fm.fileExists(atPath: versionFolder(name: name, version: version) + "/receipt.json") {
+                guard let lock = FileLock.attempt(path: locksFolder + "/" + name + ".lock") else { continue }
+                try? fm.removeItem(atPath: versionFolder(name: name, version: version))
+                lock.unlock()
+            }
+        }
+    }
+}
