@@ -127,14 +127,40 @@ public final class InstallStore: Sendable {
         return receipt
     }
 
+    /// Uninstalls a version. The receipt goes first, so a crash midway leaves a receipt-less folder
+    /// that the next open removes. Whether the version is still in use is the caller's question.
+    public func remove(name: String, version: String) throws {
+        guard Names.isDriverName(name), Names.isVersion(version) else {
+            throw RegistryError.notInstalled("invalid driver name or version '\(name)' '\(version)'")
+        }
+        let lock = try FileLock(path: locksFolder + "/" + name + ".lock")
+        defer { lock.unlock() }
+        let folder = versionFolder(name: name, version: version)
+        guard receipt(name: name, version: version) != nil else {
+            throw RegistryError.notInstalled("\(name) \(version) is not installed")
+        }
+        guard unlink(folder + "/receipt.json") == 0 else {
+            throw RegistryError.io("cannot remove \(folder)/receipt.json: \(String(cString: strerror(errno)))")
+        }
+        try DurableFile.syncFolder(folder)
+        try FileManager.default.removeItem(atPath: folder)
+        try updateLockFile { $0.drivers[name]?[version] = nil; if $0.drivers[name]?.isEmpty == true { $0.drivers[name] = nil } }
+    }
+
     /// Adds the install to spider.lock.json under a store-wide lock (one file, many drivers).
     private func record(_ r: InstalledDriverReceipt) throws {
+        try updateLockFile {
+            $0.drivers[r.name, default: [:]][r.version] = LockFile.Locked(
+                platform: r.platform, source: r.source, signer: r.signer, archive_sha256: r.archive_sha256,
+                archive_size: r.archive_size, files: r.files)
+        }
+    }
+
+    private func updateLockFile(_ change: (inout LockFile) -> Void) throws {
         let lock = try FileLock(path: locksFolder + "/spider.lock.json.lock")
         defer { lock.unlock() }
         var file = try LockFile.read(lockFilePath)
-        file.drivers[r.name, default: [:]][r.version] = LockFile.Locked(
-            platform: r.platform, source: r.source, signer: r.signer, archive_sha256: r.archive_sha256,
-            archive_size: r.archive_size, files: r.files)
+        change(&file)
         try file.write(lockFilePath)
     }
 

@@ -17,13 +17,16 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case bundleMismatch(String)
     /// The version is already installed from a different archive.
     case alreadyInstalled(String)
+    /// The version is not installed.
+    case notInstalled(String)
     /// A file system operation failed.
     case io(String)
 
     public var description: String {
         switch self {
         case .invalidIndex(let m), .signature(let m), .crypto(let m), .integrity(let m), .unsafeArchive(let m),
-             .corruptArchive(let m), .bundleMismatch(let m), .alreadyInstalled(let m), .io(let m):
+             .corruptArchive(let m), .bundleMismatch(let m), .alreadyInstalled(let m), .notInstalled(let m),
+             .io(let m):
             return m
         }
     }

@@ -205,3 +205,20 @@ final class FlockHolder {
     /// Waits for the holder to let go (killing flock(1) would leave its shell holding the lock).
     func stop() { process.waitUntilExit() }
 }
+
+@Suite struct InstallStoreRemoveTests {
+    @Test func removeDropsFolderReceiptAndLockRecord() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let first = try BundleFixture.make(in: dir.path, tag: "a")
+        let second = try BundleFixture.make(in: dir.path, tag: "b")
+        let store = try InstallStore(root: dir.file("drivers"))
+        _ = try store.install(bundleAt: first.archive, entry: first.entry, signer: nil, source: "t")
+        try store.remove(name: "demo", version: "1.0.0")
+        #expect(store.installed().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: store.versionFolder(name: "demo", version: "1.0.0")))
+        #expect(try LockFile.read(store.lockFilePath).drivers.isEmpty)
+        #expect(errorText { try store.remove(name: "demo", version: "1.0.0") } == "demo 1.0.0 is not installed")
+        // After an explicit remove, another archive of that version may be installed.
+        #expect(try store.install(bundleAt: second.archive, entry: second.entry, signer: nil, source: "t").archive_sha256 == second.entry.sha256)
+    }
+}
