@@ -66,17 +66,19 @@ public struct Fetcher: Sendable {
             case .failed(let error, let retryable, let retryAfter):
                 guard retryable, retry < options.maxRetries else { throw error }
                 retry += 1
-                let pause = retryAfter.map { min($0, options.maxBackoff) } ?? backoff(retry: retry)
-                if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                let delay = pause(retry: retry, retryAfter: retryAfter)
+                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
                 try transfer.reset()
                 try beforeRetry()
             }
         }
     }
 
-    /// Exponential, capped, with jitter over the upper half so that many hosts retrying the same
-    /// registry spread out but never retry immediately.
-    func backoff(retry: Int) -> Double {
+    /// Seconds before retry number `retry` (1-based): the server's Retry-After when it sent one,
+    /// else exponential, both capped; jitter over the upper half so that many hosts retrying the
+    /// same registry spread out but never retry at once.
+    func pause(retry: Int, retryAfter: Double?) -> Double {
+        if let retryAfter { return min(retryAfter, options.maxBackoff) }
         let ceiling = min(options.maxBackoff, options.initialBackoff * pow(2, Double(retry - 1)))
         return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
     }

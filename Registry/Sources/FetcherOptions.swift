@@ -26,6 +26,9 @@ public struct FetchOptions: Sendable {
     /// Redirects followed (http and https only); more is an error.
     public var maxRedirects: Int = 5
     public var userAgent: String = FetchOptions.defaultUserAgent
+    /// A PEM file of certificate authorities to trust instead of the system's, for a registry
+    /// served with a private CA. Certificates are always verified.
+    public var caBundlePath: String? = nil
 
     public init() {}
 }

@@ -150,6 +150,9 @@ final class FetcherTransfer {
             ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(state).toOpaque()),
             ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
         ]
+        if let caBundlePath = options.caBundlePath {
+            codes.append(ccurl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath))
+        }
         if let maxBytes, maxBytes < UInt64(Int64.max) {
             // Refused before the body starts when the server announces a larger Content-Length.
             codes.append(ccurl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))

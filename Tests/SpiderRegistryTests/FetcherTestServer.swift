@@ -42,6 +42,22 @@ final class FetcherTestFolder: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// A self-signed certificate for 127.0.0.1 (openssl CLI): it is its own CA.
+func makeSelfSignedCertificate(in folder: FetcherTestFolder) throws -> (certificate: String, key: String) {
+    let certificate = folder.file("cert.pem"), key = folder.file("key.pem")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                         "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
+                         "-addext", "subjectAltName=IP:127.0.0.1"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw FetcherTestFailure("openssl req failed") }
+    return (certificate, key)
+}
+
 /// The coreutils digest, as the reference the fetcher must agree with.
 func sha256sum(_ path: String) throws -> String {
     let process = Process()
@@ -69,10 +85,12 @@ final class FetcherTestServer {
     }
 
     /// The scripted server below, serving files from `folder` with failures chosen by the path.
-    static func scripted(in folder: FetcherTestFolder) throws -> FetcherTestServer {
+    /// With `tls` (certificate and key PEM files) it speaks HTTPS.
+    static func scripted(in folder: FetcherTestFolder, tls: (certificate: String, key: String)? = nil) throws -> FetcherTestServer {
         let script = folder.file("scripted_server.py")
         try scriptedServerSource.write(toFile: script, atomically: true, encoding: .utf8)
-        return try FetcherTestServer(["-u", script, folder.path], log: folder.file("server.log"))
+        let certificate = tls.map { [$0.certificate, $0.key] } ?? []
+        return try FetcherTestServer(["-u", script, folder.path] + certificate, log: folder.file("server.log"))
     }
 
     private init(_ arguments: [String], log: String) throws {
@@ -107,7 +125,7 @@ final class FetcherTestServer {
         port = found
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
+    func url(_ path: String, scheme: String = "http") -> String { "\(scheme)://127.0.0.1:\(port)/\(path)" }
 
     /// Request lines the server logged for `path`: how many attempts the fetcher made.
     func requests(_ path: String) -> Int {
@@ -234,6 +252,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+if len(sys.argv) > 3:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print("Serving HTTP on 127.0.0.1 port %d" % server.server_address[1], flush=True)
 server.serve_forever()
 """#

@@ -187,6 +187,74 @@ private func expectFetchError(_ expected: FetchError, _ body: () throws -> Void)
         #expect(try fetcher.fetchData(server.url("agent")) == Data("spider/0.1.0".utf8))
     }
 
+    @Test func httpsVerifiesTheServerAgainstTheChosenAuthorities() throws {
+        let folder = try FetcherTestFolder()
+        let out = try FetcherTestFolder()
+        let expected = try folder.randomFile("b.bin", size: 200_000)
+        let tls = try makeSelfSignedCertificate(in: folder)
+        let server = try FetcherTestServer.scripted(in: folder, tls: tls)
+        defer { server.stop() }
+        let url = server.url("b.bin", scheme: "https")
+        var options = quickOptions()
+        do {
+            _ = try Fetcher(options: options).fetch(url, to: out.file("b.bin"))
+            Issue.record("trusted a self-signed certificate")
+        } catch {
+            guard case .network(let named, let message) = error else { Issue.record("\(error)"); return }
+            #expect(named == url)
+            #expect(message.lowercased().contains("certificate"), "\(message)")
+        }
+        #expect(out.names().isEmpty)
+        options.caBundlePath = tls.certificate
+        #expect(try Fetcher(options: options).fetch(url, to: out.file("b.bin")).sha256 == expected)
+    }
+
+    @Test func pausesGrowExponentiallyWithJitterAndHonourRetryAfter() {
+        var options = FetchOptions()
+        options.initialBackoff = 1
+        options.maxBackoff = 6
+        let fetcher = Fetcher(options: options)
+        for (retry, ceiling) in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 6.0), (9, 6.0)] {
+            let pauses = (0..<50).map { _ in fetcher.pause(retry: retry, retryAfter: nil) }
+            #expect(pauses.allSatisfy { $0 >= ceiling / 2 && $0 <= ceiling }, "retry \(retry): \(pauses)")
+            #expect(Set(pauses).count > 1, "jittered")
+        }
+        #expect(fetcher.pause(retry: 1, retryAfter: 3) == 3)
+        #expect(fetcher.pause(retry: 1, retryAfter: 120) == 6)
+    }
+
+    @Test func fetchesOnSeveralThreadsAtOnceEachGetTheirOwnBytes() throws {
+        let folder = try FetcherTestFolder()
+        let out = try FetcherTestFolder()
+        let digests = try (0..<4).map { try folder.randomFile("f\($0).bin", size: 400_000 + $0) }
+        let server = try FetcherTestServer.files(in: folder)
+        defer { server.stop() }
+        let fetcher = Fetcher(options: quickOptions())
+        let urls = (0..<4).map { server.url("f\($0).bin") }
+        nonisolated(unsafe) var results = [FetchResult?](repeating: nil, count: 4)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            let result = try? fetcher.fetch(urls[i], to: out.file("f\(i).bin"))
+            lock.withLock { results[i] = result }
+        }
+        for i in 0..<4 {
+            #expect(results[i] == FetchResult(bytes: UInt64(400_000 + i), sha256: digests[i]))
+        }
+    }
+
+    @Test func anUnwritableDestinationIsALocalFileError() throws {
+        let folder = try FetcherTestFolder()
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.file("x")))
+        let destination = folder.file("no-such-folder/x")
+        do {
+            _ = try Fetcher(options: quickOptions()).fetch(folder.file("x"), to: destination)
+            Issue.record("wrote into a missing folder")
+        } catch {
+            guard case .localFile(let path, _) = error else { Issue.record("\(error)"); return }
+            #expect(path == destination)
+        }
+    }
+
     @Test func unsupportedSchemesAreRefused() throws {
         let out = try FetcherTestFolder()
         do {
