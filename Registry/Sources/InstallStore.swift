@@ -13,6 +13,8 @@ public final class InstallStore: Sendable {
     public let unpacker: BundleUnpacker
 
     public static let unsigned = "unsigned"
+    /// In a version folder without a receipt: the folder came from an install that did not finish.
+    static let incompleteMarker = ".spider-incomplete"
     public static var hostPlatform: String {
         var u = utsname()
         uname(&u)
@@ -84,8 +86,13 @@ public final class InstallStore: Sendable {
             }
             return existing
         }
-        // A folder without a receipt was never installed (an interrupted install): nothing loads it.
-        if FileManager.default.fileExists(atPath: final) { try FileManager.default.removeItem(atPath: final) }
+        if FileManager.default.fileExists(atPath: final) {
+            // Left by an interrupted install (it has the marker): never installed, nothing loads it.
+            guard FileManager.default.fileExists(atPath: final + "/" + Self.incompleteMarker) else {
+                throw RegistryError.alreadyInstalled("\(final) exists but was not installed by the store; move it away first")
+            }
+            try FileManager.default.removeItem(atPath: final)
+        }
 
         let (sha256, size) = try SHA256Stream.file(at: archive)
         guard size == entry.size else {
@@ -99,6 +106,11 @@ public final class InstallStore: Sendable {
         let staging = stagingFolder + "/\(entry.name)@\(entry.version).\(UInt64.random(in: 0 ... .max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let files = try unpacker.unpack(archive: archive, into: staging)
+        // Marks the folder as the store's until the receipt exists, so cleanup never touches
+        // a folder someone staged by hand.
+        guard FileManager.default.createFile(atPath: staging + "/" + Self.incompleteMarker, contents: nil) else {
+            throw RegistryError.io("cannot write \(staging)/\(Self.incompleteMarker)")
+        }
         let manifest = try BundleCheck.manifest(in: staging, files: files, matching: entry)
 
         var hashes: [String: String] = [:]
@@ -123,6 +135,8 @@ public final class InstallStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try DurableFile.write(try encoder.encode(receipt), to: final + "/receipt.json")
+        // Installed from here on; the marker is housekeeping (a leftover one is removed on open).
+        unlink(final + "/" + Self.incompleteMarker)
         try record(receipt)
         return receipt
     }
@@ -173,8 +187,9 @@ public final class InstallStore: Sendable {
         for folder in folders { try DurableFile.syncFolder(folder) }
     }
 
-    /// Removes staging folders and receipt-less version folders whose driver lock is free (a held lock
-    /// means another installer, perhaps in another process, is still working on them).
+    /// Removes staging folders and the version folders of installs that stopped before their receipt,
+    /// when the driver's lock is free (a held lock means another installer, perhaps in another process,
+    /// is still working on them). A receipt-less folder without the marker was staged by hand: kept.
     private func cleanUpInterrupted() {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: stagingFolder)) ?? [] {
@@ -185,9 +200,15 @@ public final class InstallStore: Sendable {
         }
         for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Names.isDriverName(name) {
             let versions = (try? fm.contentsOfDirectory(atPath: root + "/" + name)) ?? []
-            for version in versions where !fm.fileExists(atPath: versionFolder(name: name, version: version) + "/receipt.json") {
-                guard let lock = FileLock.attempt(path: locksFolder + "/" + name + ".lock") else { continue }
-                try? fm.removeItem(atPath: versionFolder(name: name, version: version))
+            for version in versions {
+                let folder = versionFolder(name: name, version: version)
+                guard fm.fileExists(atPath: folder + "/" + Self.incompleteMarker),
+                      let lock = FileLock.attempt(path: locksFolder + "/" + name + ".lock") else { continue }
+                if fm.fileExists(atPath: folder + "/receipt.json") {
+                    unlink(folder + "/" + Self.incompleteMarker)
+                } else {
+                    try? fm.removeItem(atPath: folder)
+                }
                 lock.unlock()
             }
         }

@@ -137,9 +137,17 @@ import Testing
         try fm.createDirectory(atPath: root + "/.staging/demo@1.0.0.42", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/demo/1.0.0", withIntermediateDirectories: true)
         try Data([0x7f, 0x45, 0x4c, 0x46]).write(to: URL(fileURLWithPath: root + "/demo/1.0.0/libdemo.so"))
+        _ = fm.createFile(atPath: root + "/demo/1.0.0/.spider-incomplete", contents: nil)
+        // A folder staged by hand (no marker, no receipt) is not installed, but it is not ours to delete.
+        try fm.createDirectory(atPath: root + "/other/2.0.0", withIntermediateDirectories: true)
         let store = try InstallStore(root: root)
         #expect(try fm.contentsOfDirectory(atPath: root + "/.staging") == [])
         #expect(!fm.fileExists(atPath: root + "/demo/1.0.0"))
+        #expect(fm.fileExists(atPath: root + "/other/2.0.0"))
+        #expect(store.installed().isEmpty)
+        let other = try BundleFixture.make(in: dir.path, name: "other", version: "2.0.0")
+        #expect(errorText { _ = try store.install(bundleAt: other.archive, entry: other.entry, signer: nil, source: "t") }
+                == "\(root)/other/2.0.0 exists but was not installed by the store; move it away first")
         let bundle = try BundleFixture.make(in: dir.path)
         _ = try store.install(bundleAt: bundle.archive, entry: bundle.entry, signer: nil, source: "t")
         #expect(store.installed().map(\.version) == ["1.0.0"])
