@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "spiderd", targets: ["spiderd"]),
         .library(name: "spider-driver-mock", type: .dynamic, targets: ["MockDriver"]),
         .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
+        .executable(name: "spider-pack", targets: ["spider-pack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
@@ -58,6 +59,12 @@ let package = Package(
             name: "SpiderRegistry",
             dependencies: ["SpiderModels", "CLibCrypto", "CArchive", "CCurl"],
             path: "Registry/Sources"),
+        // The driver author's and registry keeper's tool: keys, bundles, index, signature, verification.
+        .executableTarget(
+            name: "spider-pack",
+            dependencies: ["SpiderRegistry", "SpiderModels",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/spider-pack"),
 
         // HTTP/1.1 over the host's Unix socket, for tests, tools and (later) spctl.
         .target(name: "SpiderClient", path: "Tools/SpiderClient"),

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The driver author's and registry keeper's tool (format in Registry/README.md).
+@main
+struct SpiderPack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spider-pack",
+        abstract: "Build, index, sign and verify Spider driver bundles and registries.",
+        discussion: """
+        A typical round:
+          spider-pack keygen --out ~/.spider-keys
+          spider-pack bundle --library libdemo.so --manifest driver.json --out registry/demo/1.0.0
+          spider-pack index --registry registry
+          spider-pack sign --registry registry --key ~/.spider-keys/spider-registry.key
+          spider-pack verify --registry registry --trust ~/.spider-keys
+        """,
+        subcommands: [Keygen.self, Bundle.self, Index.self, Sign.self, Verify.self])
+}
+
+/// A refusal: ArgumentParser prints the message and exits non-zero.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
