@@ -62,7 +62,7 @@ let package = Package(
         // The driver author's and registry keeper's tool: keys, bundles, index, signature, verification.
         .executableTarget(
             name: "spider-pack",
-            dependencies: ["SpiderRegistry", "SpiderModels",
+            dependencies: ["SpiderRegistry", "SpiderModels", "CArchive",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/spider-pack"),
 

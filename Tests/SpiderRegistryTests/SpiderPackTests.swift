@@ -57,6 +57,15 @@ import Testing
         #expect(archive == registry + "/mock/1.0.0/mock-1.0.0-linux-x86_64.tar.gz")
         #expect(try run("tar", ["-tzf", archive]).split(separator: "\n").sorted() == ["README", "driver.json", "libspider-driver-mock.so"])
         #expect(try BundleManifestReader.manifest(ofBundle: archive).name == "mock")
+        // Owner and time are normalized; only the library is executable.
+        let listing = try run("TZ=UTC", ["tar", "-tvzf", archive, "--numeric-owner"])  // env sets TZ, so time 0 prints as 1970
+        #expect(listing.contains("-rwxr-xr-x 0/0") && listing.contains("1970-01-01"), "\(listing)")
+        #expect(listing.split(separator: "\n").filter { $0.hasPrefix("-rw-r--r-- 0/0") }.count == 2, "\(listing)")
+        // The library inside is byte for byte the one packed.
+        let unpacked = dir.file("unpacked")
+        try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
+        try run("tar", ["-xzf", archive, "-C", unpacked])
+        #expect(try SHA256Stream.file(at: unpacked + "/libspider-driver-mock.so") == SHA256Stream.file(at: mock + "/libspider-driver-mock.so"))
 
         try ok(["index", "--registry", registry])
         let index = try RegistryIndex.decode(try Data(contentsOf: URL(fileURLWithPath: registry + "/index.json")))

@@ -11,8 +11,8 @@ enum Subprocess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // stdout is drained first; the tools run here (nm, tar) write only a short message to stderr,
-        // far below a pipe's buffer, so reading it afterwards cannot stall them.
+        // stdout is drained first; nm writes only a short message to stderr,
+        // far below a pipe's buffer, so reading it afterwards cannot stall it.
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
