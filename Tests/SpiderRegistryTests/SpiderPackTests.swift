@@ -146,4 +146,56 @@ import Testing
 
         #expect(!FileManager.default.fileExists(atPath: out + "/mock-1.0.0-linux-x86_64.tar.gz"))
     }
+
+    @Test func mirrorCopiesVerifiedBundles() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let keys = dir.file("keys"), registry = dir.file("registry")
+        let keyID = try ok(["keygen", "--out", keys]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let siteKeys = dir.file("site-keys")
+        let siteID = try ok(["keygen", "--out", siteKeys, "--name", "site"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let mock = try stageMock(dir)
+        // Two versions of the Mock driver: the second only differs in its manifest's version.
+        var fields = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: mock + "/driver.json"))) as! [String: Any]
+        fields["version"] = "1.1.0"
+        try JSONSerialization.data(withJSONObject: fields).write(to: URL(fileURLWithPath: dir.file("driver-1.1.0.json")))
+        for (manifest, version) in [(mock + "/driver.json", "1.0.0"), (dir.file("driver-1.1.0.json"), "1.1.0")] {
+            try ok(["bundle", "--library", mock + "/libspider-driver-mock.so", "--manifest", manifest, "--out", registry + "/mock/" + version])
+        }
+        try ok(["index", "--registry", registry])
+        try ok(["sign", "--registry", registry, "--key", keys + "/spider-registry.key"])
+
+        // Everything, over HTTP: the signed index and signature are copied unchanged.
+        let served = try FetcherTestFolder()
+        try FileManager.default.removeItem(atPath: served.path)
+        try FileManager.default.copyItem(atPath: registry, toPath: served.path)
+        let server = try FetcherTestServer.files(in: served)
+        defer { server.stop() }
+        let full = dir.file("full")
+        #expect(try ok(["mirror", "--from", server.url(""), "--trust", keys, "--out", full]).contains("mirrored 2 bundle(s)"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: full + "/index.json")) == Data(contentsOf: URL(fileURLWithPath: registry + "/index.json")))
+        #expect(try ok(["verify", "--registry", full, "--trust", keys]).contains("index signed by \(keyID)"))
+
+        // One version from a folder: a smaller index, signed by the mirror keeper's key.
+        let chosen = dir.file("chosen")
+        let refused = try pack(["mirror", "--from", registry, "--trust", keys, "--out", chosen, "--driver", "mock@1.1.0"])
+        #expect(refused.status != 0 && refused.err.contains("pass --key"), "\(refused.err)")
+        let unknown = try pack(["mirror", "--from", registry, "--trust", keys, "--out", chosen, "--driver", "mock@9.0.0",
+                                "--key", siteKeys + "/site.key"])
+        #expect(unknown.status != 0 && unknown.err.contains("the source registry has no driver mock@9.0.0"), "\(unknown.err)")
+        try ok(["mirror", "--from", registry, "--trust", keys, "--out", chosen, "--driver", "mock@1.1.0", "--key", siteKeys + "/site.key"])
+        let verified = try ok(["verify", "--registry", chosen, "--trust", siteKeys])
+        #expect(verified.contains("index signed by \(siteID)") && verified.contains("verified 1 bundle(s)"), "\(verified)")
+        #expect(!verified.contains("1.0.0"))
+
+        // A bundle swapped in the source (same size, other bytes) is refused and not kept.
+        let archive = registry + "/mock/1.0.0/mock-1.0.0-linux-x86_64.tar.gz"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+        bytes[bytes.count - 1] ^= 0xff
+        try bytes.write(to: URL(fileURLWithPath: archive))
+        let broken = dir.file("broken")
+        let swapped = try pack(["mirror", "--from", registry, "--trust", keys, "--out", broken])
+        #expect(swapped.status != 0 && swapped.err.contains("mock 1.0.0 linux-x86_64") && swapped.err.contains("SHA-256 is"), "\(swapped.err)")
+        let left = (try? FileManager.default.subpathsOfDirectory(atPath: broken)) ?? []
+        #expect(!left.contains { $0.hasSuffix(".tar.gz") || $0.contains("partial") || $0.hasPrefix("index.json") }, "\(left)")
+    }
 }

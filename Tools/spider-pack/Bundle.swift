@@ -7,11 +7,15 @@ struct Bundle: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pack a built driver library and its manifest into <name>-<version>-<platform>.tar.gz.",
         discussion: """
-        Checks that the manifest is complete (it decodes as a driver.json and its `library` is the
-        library's file name) and that the library is ELF and exports spider_driver_entry (read with
-        `nm -D --defined-only`, never by loading it: loading would run the driver's code).
-        Example: spider-pack bundle --library .build/release/libspider-driver-mock.so \\
-                   --manifest Plugins/Mock/driver.json --doc README --out registry/mock/1.0.0
+        Checks that the manifest is complete (it decodes as a driver.json and its `library` is \
+        the library's file name) and that the library is ELF and exports spider_driver_entry \
+        (read with `nm -D --defined-only`, never by loading it: loading would run the driver's \
+        code). The archive is written with libarchive.
+
+        Example:
+          spider-pack bundle --library .build/release/libspider-driver-mock.so \\
+            --manifest Plugins/Mock/driver.json --doc README \\
+            --out registry/mock/1.0.0
         """)
 
     @Option(help: "The driver's shared library (.so).")

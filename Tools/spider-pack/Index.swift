@@ -6,7 +6,9 @@ struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write index.json for every bundle found below a registry folder.",
         discussion: """
-        Each .tar.gz contributes one entry from its own driver.json, size and SHA-256. Sign again afterwards.
+        Each .tar.gz contributes one entry from its own driver.json, size and SHA-256. \
+        Sign again afterwards.
+
         Example: spider-pack index --registry ./registry
         """)
 

@@ -6,8 +6,9 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create an Ed25519 key pair for signing registry indexes.",
         discussion: """
-        Writes <name>.key (private, mode 0600, never overwritten) and <name>.pub (publish it; hosts
-        trust the .pub files in their trust folder). Prints the key id.
+        Writes <name>.key (private, mode 0600, never overwritten) and <name>.pub (publish it; \
+        hosts trust the .pub files in their trust folder). Prints the key id.
+
         Example: spider-pack keygen --out ~/.spider-keys --name release
         """)
 

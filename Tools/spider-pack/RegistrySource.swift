@@ -61,6 +61,24 @@ final class RegistrySource {
         return (path, result.sha256, Int64(result.bytes))
     }
 
+    /// Copies (folder) or downloads (URL) the archive to `destination`, hashing what was written there.
+    func copy(_ relative: String, to destination: String) throws -> (sha256: String, size: Int64) {
+        if let folder {
+            let path = folder + "/" + relative
+            guard FileManager.default.fileExists(atPath: path) else { throw Failure("\(path) is missing") }
+            try FileManager.default.copyItem(atPath: path, toPath: destination)
+            let (sha256, size) = try SHA256Stream.file(at: destination)
+            return (sha256, size)
+        }
+        let result = try fetcher.fetch(base + "/" + relative, to: destination)
+        return (result.sha256, Int64(result.bytes))
+    }
+
+    /// Removes a downloaded archive once checked; a folder's own files are left alone.
+    func discard(_ path: String) {
+        if folder == nil { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     func cleanup() {
         if let downloads { try? FileManager.default.removeItem(atPath: downloads) }
     }

@@ -5,7 +5,7 @@ import SpiderRegistry
 struct Sign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write index.json.sig, a detached Ed25519 signature of index.json.",
-        discussion: "Example: spider-pack sign --registry ./registry --key ~/.spider-keys/spider-registry.key")
+        discussion: "Example: spider-pack sign --registry ./registry --key keys/spider-registry.key")
 
     @Option(help: "The registry folder holding index.json.")
     var registry: String

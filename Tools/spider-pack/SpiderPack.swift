@@ -8,13 +8,14 @@ struct SpiderPack: ParsableCommand {
         abstract: "Build, index, sign and verify Spider driver bundles and registries.",
         discussion: """
         A typical round:
-          spider-pack keygen --out ~/.spider-keys
-          spider-pack bundle --library libdemo.so --manifest driver.json --out registry/demo/1.0.0
+          spider-pack keygen --out keys
+          spider-pack bundle --library libdemo.so --manifest driver.json \\
+            --out registry/demo/1.0.0
           spider-pack index --registry registry
-          spider-pack sign --registry registry --key ~/.spider-keys/spider-registry.key
-          spider-pack verify --registry registry --trust ~/.spider-keys
+          spider-pack sign --registry registry --key keys/spider-registry.key
+          spider-pack verify --registry registry --trust keys
         """,
-        subcommands: [Keygen.self, Bundle.self, Index.self, Sign.self, Verify.self])
+        subcommands: [Keygen.self, Bundle.self, Index.self, Sign.self, Verify.self, Mirror.self])
 }
 
 /// A refusal: ArgumentParser prints the message and exits non-zero.
