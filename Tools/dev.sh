@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-packages=(pkg-config gcc make curl python3 libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev)
+packages=(pkg-config gcc make binutils curl python3 libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev)
 
 install_missing() {
     local missing=()
