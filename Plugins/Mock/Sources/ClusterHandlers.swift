@@ -200,7 +200,7 @@ extension ClusterRecord {
 extension RegionState {
     /// The VPC, its subnets and security groups of that VPC, as stored.
     func clusterNetwork(_ network: ClusterNetworkInfo) throws -> ClusterNetworkInfo {
-        guard let vpc = vpcs.find(network.VpcIID) else { throw MockError.notFound("VPC", network.VpcIID.label) }
+        let vpc = try vpcs.require(network.VpcIID, "VPC")
         let subnets = try network.SubnetIIDs.map { iid in
             guard let subnet = vpc.info.SubnetInfoList.first(where: { matches($0.IId, iid) }) else {
                 throw MockError.notFound("subnet", iid.label, in: "VPC '\(vpc.iid.NameId)'")
@@ -208,7 +208,7 @@ extension RegionState {
             return subnet.IId
         }
         let groups = try network.SecurityGroupIIDs.enumerated().map { index, iid in
-            guard let group = securityGroups.find(iid) else { throw MockError.notFound("security group", iid.label) }
+            let group = try securityGroups.require(iid, "security group")
             guard group.info.VpcIID.SystemId == vpc.iid.SystemId else {
                 throw MockError.invalid("Network.SecurityGroupIIDs[\(index)]", "security group '\(group.iid.NameId)' is in VPC "
                                         + "'\(group.info.VpcIID.NameId)', not in the cluster's VPC '\(vpc.iid.NameId)'")
@@ -222,7 +222,7 @@ extension RegionState {
     func newNodeGroup(_ request: NodeGroupReqInfo, field: String, region: String) throws -> NodeGroupInfo {
         let name = try requireName(request.IId.NameId, field: "\(field).IId.NameId")
         try MockConnection.checkSizes(desired: request.DesiredNodeSize, min: request.MinNodeSize, max: request.MaxNodeSize, field: field)
-        guard let keyPair = keyPairs.find(request.KeyPairIID) else { throw MockError.notFound("key pair", request.KeyPairIID.label) }
+        let keyPair = try keyPairs.require(request.KeyPairIID, "key pair")
         let spec = request.VMSpecName.isEmpty ? MockConnection.defaultNodeSpec : request.VMSpecName
         guard Catalogue.spec(spec, region: region) != nil else {
             throw MockError.invalid("\(field).VMSpecName", "'\(spec)' is not a VM spec of region '\(region)'")

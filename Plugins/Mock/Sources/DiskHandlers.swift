@@ -30,7 +30,7 @@ extension MockConnection {
     }
 
     func getDisk(_ request: IIDRequest) throws -> EncodedJSON {
-        guard let disk = snapshot().disks.find(request.IId) else { throw MockError.notFound("disk", request.IId.label) }
+        let disk = try snapshot().disks.require(request.IId, "disk")
         return disk.stored.answer
     }
 
@@ -145,7 +145,7 @@ extension DiskInfo {
 
 extension RegionState {
     func existingDisk(_ iid: IID) throws -> DiskRecord {
-        guard let disk = disks.find(iid) else { throw MockError.notFound("disk", iid.label) }
+        let disk = try disks.require(iid, "disk")
         return disk
     }
 
@@ -153,7 +153,7 @@ extension RegionState {
     func disksForNewVM(_ iids: [IID], zone: String, vm: String) throws -> [DiskRecord] {
         var found: [DiskRecord] = []
         for (index, iid) in iids.enumerated() {
-            guard let disk = disks.find(iid) else { throw MockError.notFound("disk", iid.label) }
+            let disk = try disks.require(iid, "disk")
             guard !found.contains(where: { $0.iid.SystemId == disk.iid.SystemId }) else {
                 throw MockError.invalid("DataDiskIIDs[\(index)]", "disk '\(disk.iid.NameId)' is named twice")
             }

@@ -33,6 +33,12 @@ extension Dictionary where Key == String, Value: Identified {
         return values.first { $0.iid.NameId == iid.NameId }
     }
 
+    /// The resource an IID names, or NOT_FOUND naming the kind (`noun`) and the IID.
+    func require(_ iid: IID, _ noun: String) throws -> Value {
+        guard let value = find(iid) else { throw MockError.notFound(noun, iid.label) }
+        return value
+    }
+
     func hasName(_ name: String) -> Bool {
         values.contains { $0.iid.NameId == name }
     }

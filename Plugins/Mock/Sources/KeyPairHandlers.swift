@@ -33,17 +33,13 @@ extension MockConnection {
     }
 
     func getKeyPair(_ request: IIDRequest) throws -> EncodedJSON {
-        guard let keyPair = snapshot().keyPairs.find(request.IId) else {
-            throw MockError.notFound("key pair", request.IId.label)
-        }
+        let keyPair = try snapshot().keyPairs.require(request.IId, "key pair")
         return keyPair.stored.answer
     }
 
     func deleteKeyPair(_ request: IIDRequest) throws -> EmptyResult {
         try mutate { state, _ in
-            guard let keyPair = state.keyPairs.find(request.IId) else {
-                throw MockError.notFound("key pair", request.IId.label)
-            }
+            let keyPair = try state.keyPairs.require(request.IId, "key pair")
             let id = keyPair.iid.SystemId
             let vms = state.vms.inCreationOrder.filter { $0.info.KeyPairIId.SystemId == id }
             if !vms.isEmpty {

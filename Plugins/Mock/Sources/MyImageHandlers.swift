@@ -51,13 +51,13 @@ extension MockConnection {
     }
 
     func getMyImage(_ request: IIDRequest) throws -> EncodedJSON {
-        guard let image = snapshot().myImages.find(request.IId) else { throw MockError.notFound("MyImage", request.IId.label) }
+        let image = try snapshot().myImages.require(request.IId, "MyImage")
         return image.stored.answer
     }
 
     func deleteMyImage(_ request: IIDRequest) throws -> EmptyResult {
         try mutate { state, _ in
-            guard let image = state.myImages.find(request.IId) else { throw MockError.notFound("MyImage", request.IId.label) }
+            let image = try state.myImages.require(request.IId, "MyImage")
             state.myImages[image.iid.SystemId] = nil
             return EmptyResult()
         }
@@ -98,7 +98,7 @@ extension RegionState {
                              minimumRootGB: Int(image.OSDiskSizeGB) ?? 0, rootDiskType: image.OSDiskType,
                              label: "image '\(image.Name)'")
         }
-        guard let myImage = myImages.find(iid) else { throw MockError.notFound("MyImage", iid.label) }
+        let myImage = try myImages.require(iid, "MyImage")
         guard let image = Catalogue.image(myImage.sourceImage) else {
             throw DriverError.internal("MyImage '\(myImage.iid.NameId)' refers to unknown image '\(myImage.sourceImage)'")
         }

@@ -28,7 +28,7 @@ extension MockConnection {
         let checker = try Self.healthChecker(request.HealthChecker, field: "HealthChecker")
         return try mutate { state, now in
             guard !state.nlbs.hasName(name) else { throw MockError.exists("NLB", name, in: "region '\(region)'") }
-            guard let vpc = state.vpcs.find(request.VpcIID) else { throw MockError.notFound("VPC", request.VpcIID.label) }
+            let vpc = try state.vpcs.require(request.VpcIID, "VPC")
             guard let subnet = vpc.info.SubnetInfoList.first else {
                 throw MockError.invalid("VpcIID", "VPC '\(vpc.iid.NameId)' has no subnet to place the NLB in")
             }
@@ -180,7 +180,7 @@ extension MockConnection {
 
 extension RegionState {
     func existingNLB(_ iid: IID) throws -> NLBRecord {
-        guard let nlb = nlbs.find(iid) else { throw MockError.notFound("NLB", iid.label) }
+        let nlb = try nlbs.require(iid, "NLB")
         return nlb
     }
 

@@ -16,7 +16,7 @@ extension MockConnection {
             guard !state.securityGroups.hasName(name) else {
                 throw MockError.exists("security group", name, in: "region '\(region)'")
             }
-            guard let vpc = state.vpcs.find(request.VpcIID) else { throw MockError.notFound("VPC", request.VpcIID.label) }
+            let vpc = try state.vpcs.require(request.VpcIID, "VPC")
             let id = SystemID.make("sg") { state.securityGroups[$0] != nil }
             let info = SecurityInfo(IId: IID(NameId: name, SystemId: id), VpcIID: vpc.iid, SecurityRules: rules,
                                     TagList: request.TagList)
@@ -30,17 +30,13 @@ extension MockConnection {
     }
 
     func getSecurityGroup(_ request: IIDRequest) throws -> EncodedJSON {
-        guard let group = snapshot().securityGroups.find(request.IId) else {
-            throw MockError.notFound("security group", request.IId.label)
-        }
+        let group = try snapshot().securityGroups.require(request.IId, "security group")
         return group.stored.answer
     }
 
     func deleteSecurityGroup(_ request: IIDRequest) throws -> EmptyResult {
         try mutate { state, _ in
-            guard let group = state.securityGroups.find(request.IId) else {
-                throw MockError.notFound("security group", request.IId.label)
-            }
+            let group = try state.securityGroups.require(request.IId, "security group")
             let id = group.iid.SystemId
             let vms = state.vms.inCreationOrder.filter { $0.info.SecurityGroupIIds.contains { $0.SystemId == id } }
             if !vms.isEmpty {

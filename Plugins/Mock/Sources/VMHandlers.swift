@@ -43,7 +43,7 @@ extension MockConnection {
             guard state.vm(named: name, at: now, includingTerminating: false) == nil else {
                 throw MockError.exists("VM", name, in: "region '\(region)'")
             }
-            guard let vpc = state.vpcs.find(request.VpcIID) else { throw MockError.notFound("VPC", request.VpcIID.label) }
+            let vpc = try state.vpcs.require(request.VpcIID, "VPC")
             guard let subnet = vpc.info.SubnetInfoList.first(where: { matches($0.IId, request.SubnetIID) }) else {
                 throw MockError.notFound("subnet", request.SubnetIID.label, in: "VPC '\(vpc.iid.NameId)'")
             }
@@ -54,9 +54,7 @@ extension MockConnection {
                 }
                 if !groups.contains(group.iid) { groups.append(group.iid) }
             }
-            guard let keyPair = state.keyPairs.find(request.KeyPairIID) else {
-                throw MockError.notFound("key pair", request.KeyPairIID.label)
-            }
+            let keyPair = try state.keyPairs.require(request.KeyPairIID, "key pair")
             let dataDisks = try state.disksForNewVM(request.DataDiskIIDs ?? [], zone: subnet.Zone, vm: name)
 
             let privateIP = try state.freePrivateIP(in: subnet)

@@ -40,13 +40,13 @@ extension MockConnection {
     }
 
     func getVPC(_ request: IIDRequest) throws -> EncodedJSON {
-        guard let vpc = snapshot().vpcs.find(request.IId) else { throw MockError.notFound("VPC", request.IId.label) }
+        let vpc = try snapshot().vpcs.require(request.IId, "VPC")
         return vpc.stored.answer
     }
 
     func deleteVPC(_ request: IIDRequest) throws -> EmptyResult {
         try mutate { state, _ in
-            guard let vpc = state.vpcs.find(request.IId) else { throw MockError.notFound("VPC", request.IId.label) }
+            let vpc = try state.vpcs.require(request.IId, "VPC")
             let id = vpc.iid.SystemId
             let clusters = state.clusters(at: WallClock.nowMs()) { $0.Network.VpcIID.SystemId == id }
             if !clusters.isEmpty {
