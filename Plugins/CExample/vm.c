@@ -67,28 +67,29 @@ static vm *find_vm_by_name(spider_connection *c, const char *name_id)
     return NULL;
 }
 
-const vm *vm_using_vpc(const spider_connection *c, const char *vpc_id)
+/* The first VM whose reference field (vpc_id, subnet_id or keypair_id, given by its offset)
+   holds `system_id`: what stops that resource from being deleted. */
+static const vm *vm_referencing(const spider_connection *c, size_t field, const char *system_id)
 {
     for (size_t i = 0; i < c->vm_count; i++)
-        if (strcmp(c->vms[i].vpc_id, vpc_id) == 0)
+        if (strcmp((const char *)&c->vms[i] + field, system_id) == 0)
             return &c->vms[i];
     return NULL;
+}
+
+const vm *vm_using_vpc(const spider_connection *c, const char *vpc_id)
+{
+    return vm_referencing(c, offsetof(vm, vpc_id), vpc_id);
 }
 
 const vm *vm_using_subnet(const spider_connection *c, const char *subnet_id)
 {
-    for (size_t i = 0; i < c->vm_count; i++)
-        if (strcmp(c->vms[i].subnet_id, subnet_id) == 0)
-            return &c->vms[i];
-    return NULL;
+    return vm_referencing(c, offsetof(vm, subnet_id), subnet_id);
 }
 
 const vm *vm_using_keypair(const spider_connection *c, const char *keypair_id)
 {
-    for (size_t i = 0; i < c->vm_count; i++)
-        if (strcmp(c->vms[i].keypair_id, keypair_id) == 0)
-            return &c->vms[i];
-    return NULL;
+    return vm_referencing(c, offsetof(vm, keypair_id), keypair_id);
 }
 
 /* The lowest address of `s` that no VM uses, skipping the network address and, in blocks of
