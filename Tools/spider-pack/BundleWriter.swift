@@ -36,6 +36,8 @@ enum BundleWriter {
             }
         }
         try check(archive_write_add_filter_gzip(writer), "gzip")
+        // No packing time in the gzip header either: same inputs, same archive bytes (same SHA-256).
+        try check(archive_write_set_filter_option(writer, "gzip", "timestamp", nil), "gzip timestamp")
         try check(archive_write_set_format_ustar(writer), "ustar")
         try check(archive_write_open_filename(writer, path), path)
         for member in members {
