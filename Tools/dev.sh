@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
-#   Tools/dev.sh start   install missing Debian packages, build, stage the drivers, run spiderd
+#   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
 #   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
 #   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx and the dashboard fan-out
 set -euo pipefail
@@ -28,7 +28,8 @@ start)
     install_missing "${packages[@]}"; need_swift
     swift build -c release
     data=${SPIDER_DATA_DIR:-$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/spider; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/spider"; fi)}
-    Tools/stage-drivers.sh "$data/drivers" "$root/.build/release"
+    # The host installs drivers on demand from <data>/registry, signed by a key it trusts.
+    Tools/local-registry.sh "$data" "$root/.build/release"
     shift
     exec "$root/.build/release/spiderd" --data-dir "$data" "$@"
     ;;
