@@ -29,7 +29,7 @@ public final class InstallStore: Sendable {
         self.platform = platform
         self.abiVersions = abiVersions
         self.unpacker = BundleUnpacker(limits: limits)
-        for folder in [root, stagingFolder, locksFolder] {
+        for folder in [root, stagingFolder, locksFolder, downloadsFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         cleanUpInterrupted()
@@ -37,6 +37,13 @@ public final class InstallStore: Sendable {
 
     var stagingFolder: String { root + "/.staging" }
     var locksFolder: String { root + "/.locks" }
+    var downloadsFolder: String { root + "/.downloads" }
+
+    /// A fresh path for downloading an archive into the store's file system (removed by the
+    /// caller when done; the next open removes one a crash left behind).
+    public func downloadPath(name: String, version: String) -> String {
+        downloadsFolder + "/\(getpid())-\(name)@\(version)-\(UInt64.random(in: 0 ... .max)).tar.gz"
+    }
     public var lockFilePath: String { root + "/spider.lock.json" }
 
     public func versionFolder(name: String, version: String) -> String { root + "/" + name + "/" + version }
@@ -62,7 +69,10 @@ public final class InstallStore: Sendable {
     /// Verifies `bundleAt` against `entry` and installs it. `signer` is the key id that signed the
     /// index (nil: unsigned, which the caller must have allowed explicitly). Installing a version that
     /// is already installed from the same archive returns its receipt; from another archive, an error.
-    public func install(bundleAt archive: String, entry: IndexEntry, signer: String?, source: String) throws -> InstalledDriverReceipt {
+    /// `digest` is the archive's SHA-256 and size when the caller computed them while writing it
+    /// (a download into the store); otherwise the store reads the archive once more to hash it.
+    public func install(bundleAt archive: String, entry: IndexEntry, signer: String?, source: String,
+                        digest: (sha256: String, size: Int64)? = nil) throws -> InstalledDriverReceipt {
         guard Names.isDriverName(entry.name), Names.isVersion(entry.version) else {
             throw RegistryError.invalidIndex("invalid driver name or version '\(entry.name)' '\(entry.version)'")
         }
@@ -94,7 +104,7 @@ public final class InstallStore: Sendable {
             try FileManager.default.removeItem(atPath: final)
         }
 
-        let (sha256, size) = try SHA256Stream.file(at: archive)
+        let (sha256, size) = try digest ?? SHA256Stream.file(at: archive)
         guard size == entry.size else {
             throw RegistryError.integrity("size mismatch for \(what): the index says \(entry.size) bytes, the archive has \(size)")
         }
@@ -197,6 +207,13 @@ public final class InstallStore: Sendable {
             guard let lock = FileLock.attempt(path: locksFolder + "/" + driver + ".lock") else { continue }
             try? fm.removeItem(atPath: stagingFolder + "/" + name)
             lock.unlock()
+        }
+        // Downloads run before the driver's lock is taken; they name the process that makes them.
+        for name in (try? fm.contentsOfDirectory(atPath: downloadsFolder)) ?? [] {
+            // "<pid>-<driver>@<version>-<random>.tar.gz", or the fetcher's ".<that>.part-XXXXXX".
+            guard let pid = Int32(name.drop { $0 == "." }.prefix { $0 != "-" }), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? fm.removeItem(atPath: downloadsFolder + "/" + name)
         }
         for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where Names.isDriverName(name) {
             let versions = (try? fm.contentsOfDirectory(atPath: root + "/" + name)) ?? []

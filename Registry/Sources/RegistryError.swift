@@ -21,12 +21,16 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case notInstalled(String)
     /// A file system operation failed.
     case io(String)
+    /// A version constraint could not be parsed.
+    case invalidConstraint(String)
+    /// No configured registry offers a driver (version) that matches.
+    case noMatch(String)
 
     public var description: String {
         switch self {
         case .invalidIndex(let m), .signature(let m), .crypto(let m), .integrity(let m), .unsafeArchive(let m),
              .corruptArchive(let m), .bundleMismatch(let m), .alreadyInstalled(let m), .notInstalled(let m),
-             .io(let m):
+             .io(let m), .invalidConstraint(let m), .noMatch(let m):
             return m
         }
     }
