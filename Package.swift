@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "SpiderHost",
             dependencies: [
+                "SpiderRegistry",
                 "SpiderDriverABI", "SpiderModels", "CLibCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

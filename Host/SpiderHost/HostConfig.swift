@@ -5,8 +5,17 @@ import NIOCore
 public struct HostConfig: Sendable {
     public var socketPath: String
     public var dataDir: String
-    /// Folders holding installed drivers as `<name>/<version>/driver.json`.
+    /// Folders of drivers staged by hand as `<name>/<version>/driver.json` (driver development),
+    /// searched after the install store `<data-dir>/drivers`.
     public var driverRoots: [String]
+    /// Registries (folders or URLs) drivers are installed from, asked in order.
+    public var registries: [String] = []
+    /// Folder of trusted registry keys (`*.pub`).
+    public var trustedKeysDir: String
+    /// Seconds an install may wait for a registry to answer before it fails.
+    public var registryConnectTimeout: Double = 15
+    /// Where installed drivers live: `<name>/<version>/` with a receipt each.
+    public var driverStore: String { dataDir + "/drivers" }
     public var maxBodyBytes = 1 << 20
     /// Seconds a driver call may take before the client gets a 504.
     public var callTimeout: Double = 60
@@ -41,6 +50,7 @@ public struct HostConfig: Sendable {
         self.socketPath = socketPath
         self.dataDir = dataDir
         self.driverRoots = driverRoots
+        self.trustedKeysDir = dataDir + "/trusted-keys"
     }
 
     /// `$XDG_RUNTIME_DIR/spider/spider.sock`, or `/run/spider/spider.sock` as root.

@@ -16,6 +16,7 @@ public final class SpiderApp: Sendable {
     let iids: IIDStore
     let catalog: DriverCatalog
     let loader: DriverLoader
+    let provisioning: DriverProvisioning
     let connections: ConnectionManager
     let catalogCache: CatalogCache
     let workers: NIOThreadPool
@@ -31,15 +32,17 @@ public final class SpiderApp: Sendable {
         let secrets = try SecretBox(keyFile: config.dataDir + "/secret.key")
         store = try MetadataStore(path: config.dataDir + "/spider.sqlite", secrets: secrets)
         iids = try IIDStore(db: store.databasePool)
-        catalog = DriverCatalog(roots: config.driverRoots)
+        catalog = DriverCatalog(store: config.driverStore, extraRoots: config.driverRoots)
+        provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger)
-        connections = ConnectionManager(store: store, catalog: catalog, loader: loader, logger: logger)
+        connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger)
         catalogCache = CatalogCache(ttlSeconds: config.catalogTTL)
         workers = NIOThreadPool(numberOfThreads: config.workerThreads)
         workers.start()
         let (drivers, problems) = catalog.scan()
         logger.info("data in \(config.dataDir); \(drivers.count) driver(s) installed: \(drivers.map(\.label).joined(separator: ", "))")
         for p in problems { logger.warning("skipped driver folder: \(p)") }
+        logger.info("registries: \(config.registries.isEmpty ? "none" : config.registries.joined(separator: ", ")); trusted keys in \(config.trustedKeysDir)")
     }
 
     /// Stops the worker threads, waiting at most `grace` seconds for calls that ignore cancellation.

@@ -9,8 +9,10 @@ struct Spiderd: ParsableCommand {
         commandName: "spiderd",
         abstract: "Spider host: one REST API for many clouds, served on a local Unix socket.",
         discussion: """
-            Drivers are loaded on first use from the drivers folders (<folder>/<name>/<version>/driver.json
-            beside the driver's .so). Metadata (drivers, credentials sealed with AES-256-GCM, regions,
+            Drivers are installed from registries (signed bundles; see Registry/README.md) into
+            <data-dir>/drivers on demand — when POST /spider/driver registers a provider that has no
+            driver yet, or a connection first uses a driver that is missing — or with
+            POST /spider/driver/install; they are loaded on first use. Metadata (drivers, credentials sealed with AES-256-GCM, regions,
             connection configs, the name↔cloud-ID map) lives in SQLite in the data folder.
 
             Try it:  curl --unix-socket "$SPIDER_SOCKET" http://localhost/spider/readyz
@@ -23,8 +25,14 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for metadata, keys and driver state (env SPIDER_DATA_DIR).", valueName: "path"))
     var dataDir: String = ProcessInfo.processInfo.environment["SPIDER_DATA_DIR"] ?? HostConfig.defaultDataDir
 
-    @Option(name: .customLong("drivers-dir"), help: ArgumentHelp("Folder of installed drivers; repeat for several (default: <data-dir>/drivers).", valueName: "path"))
+    @Option(name: .customLong("drivers-dir"), help: ArgumentHelp("Extra folder of drivers staged by hand as <name>/<version>/driver.json + .so (driver development); repeatable. Installed drivers live in <data-dir>/drivers.", valueName: "path"))
     var driversDirs: [String] = []
+
+    @Option(name: .customLong("registry"), help: ArgumentHelp("Registry to install drivers from: a folder, file:// or http(s):// URL; repeatable, asked in order (env SPIDER_REGISTRY, comma-separated; default: <data-dir>/registry when it exists).", valueName: "folder|URL"))
+    var registries: [String] = []
+
+    @Option(name: .customLong("trusted-keys"), help: ArgumentHelp("Folder of the registry public keys (*.pub) this host trusts (default: <data-dir>/trusted-keys).", valueName: "path"))
+    var trustedKeys: String?
 
     @Option(name: .customLong("max-body"), help: "Largest request body accepted, in bytes; larger ones get 413.")
     var maxBody: Int = 1 << 20
@@ -69,8 +77,9 @@ struct Spiderd: ParsableCommand {
         }
         let logger = Logger(label: "spiderd")
         let dataDir = (dataDir as NSString).standardizingPath
-        var config = HostConfig(socketPath: socket, dataDir: dataDir,
-                                driverRoots: driversDirs.isEmpty ? [dataDir + "/drivers"] : driversDirs)
+        var config = HostConfig(socketPath: socket, dataDir: dataDir, driverRoots: driversDirs)
+        config.registries = chosenRegistries(dataDir: dataDir)
+        if let trustedKeys { config.trustedKeysDir = (trustedKeys as NSString).standardizingPath }
         config.maxBodyBytes = maxBody
         config.callTimeout = callTimeout
         config.catalogTTL = catalogTTL
@@ -88,6 +97,17 @@ struct Spiderd: ParsableCommand {
             FileHandle.standardError.write(Data("spiderd: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// --registry, else $SPIDER_REGISTRY, else the local registry folder if there is one.
+    func chosenRegistries(dataDir: String) -> [String] {
+        if !registries.isEmpty { return registries }
+        if let env = ProcessInfo.processInfo.environment["SPIDER_REGISTRY"], !env.isEmpty {
+            return env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var isFolder: ObjCBool = false
+        let local = dataDir + "/registry"
+        return FileManager.default.fileExists(atPath: local, isDirectory: &isFolder) && isFolder.boolValue ? [local] : []
     }
 }
 

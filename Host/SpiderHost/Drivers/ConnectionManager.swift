@@ -73,16 +73,16 @@ final class OpenConnection: Sendable {
 
 final class ConnectionManager: Sendable {
     private let store: MetadataStore
-    private let catalog: DriverCatalog
+    private let provisioning: DriverProvisioning
     private let loader: DriverLoader
     private let logger: Logger
     private let open = Mutex<[String: OpenConnection]>([:])
     /// One lock per config name: a connection that is slow to open holds only its own callers.
     private let opening = Mutex<[String: NSLock]>([:])
 
-    init(store: MetadataStore, catalog: DriverCatalog, loader: DriverLoader, logger: Logger) {
+    init(store: MetadataStore, provisioning: DriverProvisioning, loader: DriverLoader, logger: Logger) {
         self.store = store
-        self.catalog = catalog
+        self.provisioning = provisioning
         self.loader = loader
         self.logger = logger
     }
@@ -116,6 +116,11 @@ final class ConnectionManager: Sendable {
         return try resolveDriver(config)
     }
 
+    /// Every open connection (which driver version each runs).
+    var openConnections: [OpenConnection] {
+        open.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
     /// Closes a config's connection (after its calls finish); the next use reopens it.
     func close(_ name: String) {
         open.withLock { $0.removeValue(forKey: name) }?.close()
@@ -132,10 +137,12 @@ final class ConnectionManager: Sendable {
         guard let driverRecord = store.driver(config.driver) else {
             throw HostError.notFound("driver '\(config.driver)' of connection '\(config.name)' is not registered")
         }
-        guard let installed = catalog.newest(named: driverRecord.driverID) else {
-            throw HostError.unavailable("driver '\(driverRecord.name)' needs the installed driver '\(driverRecord.driverID)', which is not in \(catalog.roots.joined(separator: ", "))")
+        do {
+            return try provisioning.installedOrInstall(named: driverRecord.driverID)
+        } catch let e as HostError {
+            throw HostError(status: e.status == 404 ? 503 : e.status, message:
+                "driver '\(driverRecord.name)' needs the driver '\(driverRecord.driverID)', which is not installed (in \(provisioning.catalog.roots.joined(separator: ", "))) and could not be installed: \(e.message)")
         }
-        return installed
     }
 
     private func connect(_ name: String) throws -> OpenConnection {

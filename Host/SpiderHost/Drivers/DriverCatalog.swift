@@ -1,17 +1,26 @@
 // Finds installed drivers by reading manifests only: `<root>/<name>/<version>/driver.json`.
-// Nothing is loaded here, so listing and filtering drivers is cheap and safe.
+// Nothing is loaded here, so listing and filtering drivers is cheap and safe. The first root is the
+// host's install store, where only versions with a receipt count (a folder without one is an install
+// that has not finished); the others are folders of drivers staged by hand (driver development).
 import Foundation
 import SpiderModels
+import SpiderRegistry
 
 struct InstalledDriver: Sendable, Equatable {
     var manifest: DriverManifest
     var folder: String
+    /// Installed by the store (it has a receipt), as opposed to staged by hand in a --drivers-dir.
+    var managed: Bool
     var libraryPath: String { folder + "/" + manifest.library }
     var label: String { "\(manifest.name) \(manifest.version)" }
 }
 
 struct DriverCatalog: Sendable {
-    let roots: [String]
+    /// The install store (`<data-dir>/drivers`).
+    let store: String
+    /// Folders of hand-staged drivers (--drivers-dir).
+    let extraRoots: [String]
+    var roots: [String] { [store] + extraRoots }
 
     /// The platform this host runs on, as manifests spell it.
     static let platform: String = {
@@ -33,13 +42,15 @@ struct DriverCatalog: Sendable {
                 for version in (try? fm.contentsOfDirectory(atPath: root + "/" + name))?.sorted() ?? [] where !version.hasPrefix(".") {
                     let folder = "\(root)/\(name)/\(version)"
                     guard let data = fm.contents(atPath: folder + "/driver.json") else { continue }
+                    let managed = root == store
+                    if managed, !fm.fileExists(atPath: folder + "/receipt.json") { continue }
                     do {
                         let manifest = try JSONDecoder().decode(DriverManifest.self, from: data)
                         if manifest.platform != Self.platform {
                             problems.append("\(folder): built for \(manifest.platform), this host is \(Self.platform)")
                             continue
                         }
-                        drivers.append(InstalledDriver(manifest: manifest, folder: folder))
+                        drivers.append(InstalledDriver(manifest: manifest, folder: folder, managed: managed))
                     } catch let error as DecodingError {
                         problems.append("\(folder)/driver.json: \(DecodingErrorText.describe(error))")
                     } catch {
@@ -53,21 +64,18 @@ struct DriverCatalog: Sendable {
 
     /// The newest installed version of a driver.
     func newest(named name: String) -> InstalledDriver? {
-        scan().drivers.filter { $0.manifest.name == name }.max { Version($0.manifest.version) < Version($1.manifest.version) }
+        Self.newest(scan().drivers.filter { $0.manifest.name == name })
     }
-}
 
-/// Dotted numeric versions ("1.10.2"), compared number by number.
-struct Version: Comparable, Sendable {
-    let parts: [Int]
-    init(_ text: String) {
-        parts = text.split(whereSeparator: { $0 == "." || $0 == "-" }).map { Int($0) ?? 0 }
-    }
-    static func < (a: Version, b: Version) -> Bool {
-        for i in 0..<max(a.parts.count, b.parts.count) {
-            let x = i < a.parts.count ? a.parts[i] : 0, y = i < b.parts.count ? b.parts[i] : 0
-            if x != y { return x < y }
+    /// The highest version among `drivers` (the first one on a tie: the store before hand-staged folders).
+    static func newest(_ drivers: [InstalledDriver]) -> InstalledDriver? {
+        drivers.reduce(nil) { best, d in
+            guard let best else { return d }
+            return version(best) < version(d) ? d : best
         }
-        return false
+    }
+
+    static func version(_ d: InstalledDriver) -> DriverVersion {
+        DriverVersion(d.manifest.version) ?? DriverVersion("0")!
     }
 }

@@ -93,20 +93,29 @@ enum AdminRoutes {
     private static func registerDriver(_ app: SpiderApp, _ req: APIRequest) throws -> CloudDriverInfo {
         let d = try req.decode(CloudDriverInfo.self, what: "driver")
         try validateName(d.DriverName, field: "DriverName")
+        guard !DriverStoreRoutes.reservedNames.contains(d.DriverName) else {
+            throw HostError.badRequest("DriverName '\(d.DriverName)' is reserved (it names a /spider/driver/ route)")
+        }
         try validateProvider(d.ProviderName)
         let provider = d.ProviderName.uppercased()
-        let (installed, problems) = app.catalog.scan()
-        let candidates = installed.filter { $0.manifest.provider.uppercased() == provider }
+        let file = d.DriverLibFileName ?? ""
+        var (installed, problems) = app.catalog.scan()
+        var candidates = installed.filter { $0.manifest.provider.uppercased() == provider }
+        if candidates.isEmpty, !app.config.registries.isEmpty {
+            // Not installed yet: install the newest version the registries offer, then register it.
+            try app.provisioning.installForProvider(provider, file: file)
+            (installed, problems) = app.catalog.scan()
+            candidates = installed.filter { $0.manifest.provider.uppercased() == provider }
+        }
         guard !candidates.isEmpty else {
             let have = Set(installed.map { $0.manifest.provider }).sorted().joined(separator: ", ")
             let skipped = problems.isEmpty ? "" : "; skipped: " + problems.joined(separator: "; ")
             throw HostError.notFound("no installed driver for provider '\(provider)' (installed providers: \(have.isEmpty ? "none" : have))\(skipped)")
         }
-        let file = d.DriverLibFileName ?? ""
         let exact = candidates.filter { $0.manifest.library == file || $0.manifest.name == file }
         let pool = exact.isEmpty ? candidates : exact
         let names = Set(pool.map { $0.manifest.name })
-        guard names.count == 1, let chosen = pool.max(by: { Version($0.manifest.version) < Version($1.manifest.version) }) else {
+        guard names.count == 1, let chosen = DriverCatalog.newest(pool) else {
             throw HostError.badRequest("provider '\(provider)' has several drivers (\(names.sorted().joined(separator: ", "))); name one in DriverLibFileName")
         }
         let record = DriverRecord(name: d.DriverName, provider: provider,

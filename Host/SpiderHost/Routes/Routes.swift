@@ -3,6 +3,7 @@ enum Routes {
     static func build() -> Router {
         var r = Router()
         HealthRoutes.add(to: &r)
+        DriverStoreRoutes.add(to: &r)  // before AdminRoutes: its /spider/driver/<word> routes win over {DriverName}
         AdminRoutes.add(to: &r)
         CatalogRoutes.add(to: &r)
         NetworkRoutes.add(to: &r)
