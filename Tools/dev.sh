@@ -48,6 +48,7 @@ bench)
     Tools/stage-drivers.sh "$root/.build/bench-drivers" "$root/.build/release"
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/run.sh
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/dashboard.sh
+    SPIDERD="$root/.build/release/spiderd" bash Tools/bench/install.sh
     ;;
 *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
