@@ -132,7 +132,7 @@ struct PreConnectionABITests {
     @Test("the Mock answers regionzone.* on a connection without region keys and refuses the rest")
     func mockPreConnection() throws {
         let folder = try TempFolder()
-        guard let installed = DriverCatalog(roots: [TestPaths.stagedDrivers]).newest(named: "mock") else {
+        guard let installed = DriverCatalog(store: folder.file("store"), extraRoots: [TestPaths.stagedDrivers]).newest(named: "mock") else {
             throw TestFailure("the Mock driver is not staged in \(TestPaths.stagedDrivers)")
         }
         let driver = try DriverLoader(dataRoot: folder.file("data"), logger: Logger(label: "test")).load(installed)

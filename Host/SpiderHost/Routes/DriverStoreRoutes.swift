@@ -70,8 +70,15 @@ enum DriverStoreRoutes {
         for c in app.connections.openConnections
         where c.driver.installed.manifest.name == receipt.name && c.driver.installed.manifest.version != receipt.version {
             app.logger.info("reopening connection '\(c.name)' (driver \(c.driver.label) → \(receipt.version))")
-            app.connections.close(c.name)
+            close(app, c.name)
         }
+    }
+
+    /// Closes a connection so its next call reopens it with the newest driver; the catalogue the
+    /// old version fetched goes with it.
+    private static func close(_ app: SpiderApp, _ connection: String) {
+        app.connections.close(connection)
+        app.catalogCache.drop(connection: connection)
     }
 
     private static func installed(_ app: SpiderApp) -> [InstalledDriverInfo] {
@@ -100,7 +107,7 @@ enum DriverStoreRoutes {
             guard force else {
                 throw HostError.conflict("driver \(name) \(version) is in use by connection(s) \(row.Connections.joined(separator: ", ")); remove with ?force=true to close them (their next call opens the newest remaining version or reinstalls)")
             }
-            for c in row.Connections { app.connections.close(c) }
+            for c in row.Connections { close(app, c) }
         }
         do {
             try app.provisioning.store.remove(name: name, version: version)

@@ -2,7 +2,7 @@
 // entry symbol with version negotiation. A driver source defines `<prefix>_connect`,
 // `<prefix>_disconnect` and `<prefix>_call`, then appends this.
 enum TestDriverC {
-    static func tableAndEntry(name: String, prefix p: String) -> String {
+    static func tableAndEntry(name: String, prefix p: String, version: String = "1.0.0") -> String {
         """
 
         static void \(p)_release(void *d, spider_result *r)
@@ -14,7 +14,7 @@ enum TestDriverC {
 
         static const spider_driver_table table = {
             .struct_size = sizeof(spider_driver_table), .abi_version = 1,
-            .name = "\(name)", .version = "1.0.0", .driver_data = NULL,
+            .name = "\(name)", .version = "\(version)", .driver_data = NULL,
             .connect = \(p)_connect, .disconnect = \(p)_disconnect, .call = \(p)_call, .release = \(p)_release,
         };
 

@@ -17,6 +17,11 @@ enum TestPaths {
         return repository + "/.build/debug/spiderd"
     }
 
+    /// spider-pack, built beside spiderd.
+    static var spiderPack: String {
+        (spiderd as NSString).deletingLastPathComponent + "/spider-pack"
+    }
+
     /// `$SPIDER_TEST_DRIVERS`, else `.build/test-drivers` (laid out by Tools/stage-drivers.sh).
     static var stagedDrivers: String {
         if let path = environment["SPIDER_TEST_DRIVERS"], !path.isEmpty { return path }
