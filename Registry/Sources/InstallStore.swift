@@ -229,5 +229,13 @@ public final class InstallStore: Sendable {
                 lock.unlock()
             }
         }
+        // A crash after the receipt and before record() leaves an install the lock file lacks;
+        // reinstalling returns the receipt early, so only this can add it.
+        guard let locked = try? LockFile.read(lockFilePath) else { return }
+        for r in installed() where locked.drivers[r.name]?[r.version] == nil {
+            guard let lock = FileLock.attempt(path: locksFolder + "/" + r.name + ".lock") else { continue }
+            if receipt(name: r.name, version: r.version) == r { try? record(r) }  // still there under the lock
+            lock.unlock()
+        }
     }
 }
