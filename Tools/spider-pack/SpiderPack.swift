@@ -5,7 +5,7 @@ import ArgumentParser
 struct SpiderPack: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spider-pack",
-        abstract: "Build, index, sign and verify Spider driver bundles and registries.",
+        abstract: "Build, index, sign, verify and mirror Spider driver bundles and registries; install drivers into a store.",
         discussion: """
         A typical round:
           spider-pack keygen --out keys
@@ -15,7 +15,7 @@ struct SpiderPack: ParsableCommand {
           spider-pack sign --registry registry --key keys/spider-registry.key
           spider-pack verify --registry registry --trust keys
         """,
-        subcommands: [Keygen.self, Bundle.self, Index.self, Sign.self, Verify.self, Mirror.self])
+        subcommands: [Keygen.self, Bundle.self, Index.self, Sign.self, Verify.self, Mirror.self, Install.self, Installed.self])
 }
 
 /// A refusal: ArgumentParser prints the message and exits non-zero.
