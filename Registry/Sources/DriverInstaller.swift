@@ -37,7 +37,12 @@ public final class DriverInstaller: Sendable {
     /// Offers for this host's platform, from every registry that could be read, plus one sentence per
     /// registry that could not. `matching` filters on a driver's name or provider (case-insensitive).
     public func search(matching query: String? = nil, allowUnsigned: Bool = false) -> (offers: [RegistryOffer], problems: [String]) {
-        var offers: [RegistryOffer] = [], problems: [String] = []
+        let (offers, failures) = collect(matching: query, allowUnsigned: allowUnsigned)
+        return (offers, failures.map { "\($0)" })
+    }
+
+    private func collect(matching query: String?, allowUnsigned: Bool) -> (offers: [RegistryOffer], failures: [Error]) {
+        var offers: [RegistryOffer] = [], failures: [Error] = []
         let q = query?.lowercased() ?? ""
         for (registry, result) in indexes(allowUnsigned: allowUnsigned) {
             switch result {
@@ -47,23 +52,25 @@ public final class DriverInstaller: Sendable {
                     offers.append(RegistryOffer(entry: e, registry: registry.location, signer: verified.signer))
                 }
             case .failure(let error):
-                problems.append("\(error)")
+                failures.append(error)
             }
         }
-        return (offers, problems)
+        return (offers, failures)
     }
 
     /// The newest offer this host can load: by driver name, or else by provider, within `constraint`.
     /// Registries are asked in order; a version found in several comes from the first.
     public func resolve(name: String? = nil, provider: String? = nil, constraint: VersionConstraint = .any,
                         allowUnsigned: Bool = false) throws -> RegistryOffer {
-        let (offers, problems) = search(allowUnsigned: allowUnsigned)
+        let (offers, failures) = collect(matching: nil, allowUnsigned: allowUnsigned)
         let wanted = name.map { n in offers.filter { $0.entry.name == n } }
             ?? offers.filter { $0.entry.provider.uppercased() == provider?.uppercased() }
         let what = name.map { "driver '\($0)'" } ?? "a driver for provider '\(provider ?? "")'"
-        let why = problems.isEmpty ? "" : " (unreadable: " + problems.joined(separator: "; ") + ")"
         guard !registries.isEmpty else { throw RegistryError.noMatch("no registry is configured to install \(what) from") }
         guard !wanted.isEmpty else {
+            // A registry that could not be read (or verified) may be the one that has it: say why.
+            if failures.count == 1, offers.isEmpty { throw failures[0] }
+            let why = failures.isEmpty ? "" : " (unreadable: " + failures.map { "\($0)" }.joined(separator: "; ") + ")"
             throw RegistryError.noMatch("no configured registry offers \(what) for \(store.platform)\(why)")
         }
         let loadable = wanted.filter { store.abiVersions.contains($0.entry.abi_version) }
