@@ -19,6 +19,13 @@ public struct RegistryLocation: Sendable, CustomStringConvertible {
 
     /// The index and its signature, checked against `trust` (see VerifiedIndex).
     public func verifiedIndex(fetcher: Fetcher, trust: TrustStore, allowUnsigned: Bool = false) throws -> VerifiedIndex {
+        let (bytes, signature) = try indexFiles(fetcher: fetcher)
+        return try verify(index: bytes, signature: signature, trust: trust, allowUnsigned: allowUnsigned)
+    }
+
+    /// The bytes of index.json and the text of index.json.sig (nil when the registry has none), as
+    /// fetched, not verified: for a mirror that copies them unchanged.
+    public func indexFiles(fetcher: Fetcher) throws -> (index: Data, signature: String?) {
         let bytes: Data
         do throws(FetchError) {
             bytes = try fetcher.fetchData(url("index.json"))
@@ -31,8 +38,13 @@ public struct RegistryLocation: Sendable, CustomStringConvertible {
         } catch .notFound {
             signature = nil
         }
+        return (bytes, signature)
+    }
+
+    /// `index` checked against `signature` and `trust` (see VerifiedIndex); errors name this registry.
+    public func verify(index: Data, signature: String?, trust: TrustStore, allowUnsigned: Bool = false) throws -> VerifiedIndex {
         do {
-            return try VerifiedIndex.verify(indexBytes: bytes, signature: signature, trust: trust, allowUnsigned: allowUnsigned)
+            return try VerifiedIndex.verify(indexBytes: index, signature: signature, trust: trust, allowUnsigned: allowUnsigned)
         } catch let error as RegistryError {
             throw error.prefixed("\(location): ")
         }

@@ -39,9 +39,7 @@ struct Mirror: ParsableCommand {
         defer { source.cleanup() }
         let trustStore = try TrustStore(folder: trust)
         guard !trustStore.keys.isEmpty else { throw Failure("\(trust) holds no trusted keys (*.pub)") }
-        let indexBytes = try source.indexBytes()
-        let signature = try source.signature()
-        let verified = try VerifiedIndex.verify(indexBytes: indexBytes, signature: signature, trust: trustStore)
+        let (verified, indexBytes, signature) = try source.signedIndex(trust: trustStore)
         print("source index signed by \(verified.signer)")
 
         let chosen = try select(verified.index.entries)

@@ -1,51 +1,38 @@
 import Foundation
 import SpiderRegistry
 
-/// A registry folder or URL, read the same way: the index, its signature, and each archive with its
-/// SHA-256 and size. URL archives are downloaded (hashed while streaming) into a private temp folder.
+/// A registry folder or URL, read the same way: the index and its signature (through RegistryLocation,
+/// as a host reads them), and each archive with its SHA-256 and size. URL archives are downloaded
+/// (hashed while streaming) into a private temp folder.
 final class RegistrySource {
+    let location: RegistryLocation
     private let folder: String?
-    private let base: String
     private let fetcher = Fetcher()
     private var downloads: String?
 
     init(_ location: String) throws {
-        if location.contains("://") {
+        self.location = RegistryLocation(location)
+        if self.location.isURL {
             folder = nil
-            base = location.hasSuffix("/") ? String(location.dropLast()) : location
         } else {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), isFolder.boolValue else {
                 throw Failure("\(location) is not a folder")
             }
             folder = location
-            base = location
         }
     }
 
-    func indexBytes() throws -> Data {
-        if let folder {
-            guard let bytes = FileManager.default.contents(atPath: folder + "/index.json") else {
-                throw Failure("\(folder) has no index.json")
-            }
-            return bytes
-        }
-        return try fetcher.fetchData(base + "/index.json")
+    /// The index checked against `trust`, as a host checks it.
+    func verifiedIndex(trust: TrustStore) throws -> VerifiedIndex {
+        try location.verifiedIndex(fetcher: fetcher, trust: trust)
     }
 
-    /// The text of index.json.sig, or nil when the registry has none.
-    func signature() throws -> String? {
-        if let folder {
-            return FileManager.default.contents(atPath: folder + "/index.json.sig").map { String(decoding: $0, as: UTF8.self) }
-        }
-        let result: Result<Data, FetchError> = Result { () throws(FetchError) in
-            try fetcher.fetchData(base + "/index.json.sig", maxBytes: 64 << 10)
-        }
-        switch result {
-        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
-        case .failure(.notFound): return nil
-        case .failure(let error): throw error
-        }
+    /// The index's bytes and signature text as they are (a full mirror copies them unchanged),
+    /// with the index they verify to.
+    func signedIndex(trust: TrustStore) throws -> (verified: VerifiedIndex, bytes: Data, signature: String?) {
+        let (bytes, signature) = try location.indexFiles(fetcher: fetcher)
+        return (try location.verify(index: bytes, signature: signature, trust: trust), bytes, signature)
     }
 
     /// A local path to the archive (relative to the index, as validated by RegistryIndex), its SHA-256 and size.
@@ -57,7 +44,7 @@ final class RegistrySource {
             return (path, sha256, size)
         }
         let path = try downloadFolder() + "/" + UUID().uuidString + ".tar.gz"
-        let result = try fetcher.fetch(base + "/" + relative, to: path)
+        let result = try fetcher.fetch(location.url(relative), to: path)
         return (path, result.sha256, Int64(result.bytes))
     }
 
@@ -70,7 +57,7 @@ final class RegistrySource {
             let (sha256, size) = try SHA256Stream.file(at: destination)
             return (sha256, size)
         }
-        let result = try fetcher.fetch(base + "/" + relative, to: destination)
+        let result = try fetcher.fetch(location.url(relative), to: destination)
         return (result.sha256, Int64(result.bytes))
     }
 

@@ -27,8 +27,7 @@ struct Verify: ParsableCommand {
         defer { source.cleanup() }
         let trustStore = try TrustStore(folder: trust)
         guard !trustStore.keys.isEmpty else { throw Failure("\(trust) holds no trusted keys (*.pub)") }
-        let verified = try VerifiedIndex.verify(indexBytes: try source.indexBytes(), signature: try source.signature(),
-                                                trust: trustStore)
+        let verified = try source.verifiedIndex(trust: trustStore)
         print("index signed by \(verified.signer)")
         for entry in verified.index.entries {
             let (path, sha256, size) = try source.archive(entry.archive)
