@@ -133,6 +133,34 @@ struct DriverRegistryTests {
         host.expectReady()
     }
 
+    @Test("a host killed with SIGKILL in the middle of an install leaves no half-installed driver; the next install succeeds")
+    func killedMidInstall() throws {
+        let registry = try TestRegistry()
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 0), padBytes: 4 << 20)
+        try registry.publish()
+        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, bytesPerSecond: 1 << 20)
+        let host = try Self.host(registry, registryURL: server.url)
+        let id = try #require(try host.must("POST", "/spider/driver/install?async=true", json: ["Name": "versioned"], status: 202).json["Id"] as? String)
+        var bytes = 0
+        for _ in 0..<500 where bytes == 0 {
+            bytes = try host.must("GET", "/spider/driver/job/\(id)").json["Bytes"] as? Int ?? 0
+            usleep(20_000)
+        }
+        try #require(bytes > 0, "the download never started")
+        let store = host.dataDir + "/drivers"
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: store + "/.downloads")).isEmpty, "a download is under way")
+        #expect(host.killHard() == .signal(SIGKILL))
+
+        try host.start()
+        #expect(try Self.installed(host).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: store + "/versioned"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store + "/.downloads").isEmpty, "the dead host's download was removed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store + "/.staging").isEmpty)
+        let done = try host.must("POST", "/spider/driver/install", json: ["Name": "versioned"])
+        #expect(done.json["State"] as? String == "done")
+        #expect(try Self.installed(host).map { $0["Version"] as? String } == ["1.0.0"])
+    }
+
     @Test("upgrading while a connection runs the old version: it keeps it (even mid-call) until reopened; new connections get the new one")
     func upgradeSideBySide() throws {
         let registry = try TestRegistry()

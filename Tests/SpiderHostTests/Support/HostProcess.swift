@@ -74,6 +74,13 @@ final class HostProcess: Sendable {
         return ChildProcess.wait(running, seconds: 15) ?? ChildProcess.kill9(running)
     }
 
+    /// SIGKILL: no chance to clean up (a crash, an OOM kill, a power cut as far as files go).
+    @discardableResult
+    func killHard() -> ChildProcess.Exit? {
+        guard let running = pid.withLock({ p -> pid_t? in defer { p = nil }; return p }) else { return nil }
+        return ChildProcess.kill9(running)
+    }
+
     /// Stops the host and starts it again on the same folders.
     func restart() throws {
         let exit = stop()

@@ -27,10 +27,19 @@ final class TestRegistry: Sendable {
         try addBundle(from: root + "/" + version)
     }
 
-    /// Compiles a throwaway C driver and bundles it.
-    func add(_ driver: ThrowawayDriver) throws {
+    /// Compiles a throwaway C driver and bundles it; `padBytes` of random data in an extra ELF
+    /// section make the bundle that large (random bytes do not compress).
+    func add(_ driver: ThrowawayDriver, padBytes: Int = 0) throws {
         let build = folder.file("build")
-        try driver.install(into: build, scratch: folder)
+        let library = try driver.install(into: build, scratch: folder)
+        if padBytes > 0 {
+            let blob = folder.file("pad.bin")
+            var generator = SystemRandomNumberGenerator()
+            try Data((0..<padBytes / 8).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64, Array.init) }).write(to: URL(fileURLWithPath: blob))
+            let (exit, output) = try ChildProcess.run("/usr/bin/env", ["objcopy", "--add-section", ".spider_test_pad=\(blob)",
+                                                                       "--set-section-flags", ".spider_test_pad=noload,readonly", library], in: folder)
+            guard exit == .code(0) else { throw TestFailure("objcopy failed: \(output)") }
+        }
         try addBundle(from: "\(build)/\(driver.name)/\(driver.version)")
     }
 
@@ -65,14 +74,30 @@ final class TestRegistry: Sendable {
 }
 
 /// `python3 -m http.server` on 127.0.0.1 (a free port) serving one folder; stopped by its pid.
+/// With `bytesPerSecond`, file bodies trickle out at about that rate (to catch an install mid-download).
 final class StaticHTTPServer: Sendable {
     let pid: pid_t
     let url: String
 
-    init(serving folder: String, scratch: TempFolder) throws {
+    static let throttled = """
+        import functools, http.server, sys, time
+        rate = int(sys.argv[2])
+        class Slow(http.server.SimpleHTTPRequestHandler):
+            def copyfile(self, source, out):
+                while chunk := source.read(16384):
+                    out.write(chunk)
+                    time.sleep(16384 / rate)
+        handler = functools.partial(Slow, directory=sys.argv[1])
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        print(f"Serving HTTP on 127.0.0.1 port {server.server_address[1]}", flush=True)
+        server.serve_forever()
+        """
+
+    init(serving folder: String, scratch: TempFolder, bytesPerSecond: Int? = nil) throws {
         let log = scratch.file("http-\(UUID().uuidString.prefix(6)).log")
-        pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1",
-                                                      "--directory", folder, "0"], outputPath: log)
+        let arguments = bytesPerSecond.map { ["python3", "-u", "-c", Self.throttled, folder, String($0)] }
+            ?? ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, "0"]
+        pid = try ChildProcess.spawn("/usr/bin/env", arguments, outputPath: log)
         var port: Int?
         for _ in 0..<200 where port == nil {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
