@@ -34,7 +34,7 @@ public struct DriverVersion: Comparable, Sendable, CustomStringConvertible {
 }
 
 /// Which versions an install accepts: an exact version ("1.2.3"), a caret ("^1.2": same major),
-/// a tilde ("~1.2": same minor), comparisons (">=1.0, <2"), several joined by commas or spaces (all
+/// a tilde ("~1.2": same minor; "~1": same major), comparisons (">=1.0, <2"), several joined by commas or spaces (all
 /// must hold), or "*" / "latest" / "" for any. Pre-releases match only a constraint naming one exactly.
 public struct VersionConstraint: Sendable, CustomStringConvertible {
     enum Op: String { case eq = "=", ge = ">=", gt = ">", le = "<=", lt = "<" }
@@ -47,9 +47,17 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         description = trimmed.isEmpty ? "*" : trimmed
         var clauses: [(Op, DriverVersion)] = []
-        let words = trimmed.split(whereSeparator: { $0 == "," || $0 == " " })
+        // ">= 1.0" is ">=1.0": an operator standing alone joins the word after it.
+        var words: [String] = []
+        for word in trimmed.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
+            if let last = words.last, ["=", ">=", ">", "<=", "<", "^", "~"].contains(last) {
+                words[words.count - 1] = last + word
+            } else {
+                words.append(word)
+            }
+        }
         for word in words where word != "*" && word.lowercased() != "latest" {
-            clauses += try Self.parse(String(word), in: trimmed)
+            clauses += try Self.parse(word, in: trimmed)
         }
         self.clauses = clauses
     }
@@ -69,8 +77,10 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
             return [(.ge, low), (.lt, DriverVersion(bumped)!)]
         }
         if word.hasPrefix("~") {
+            // ~1.2 → <1.3; ~1 → <2 (only the major was pinned).
             let low = try version(word.dropFirst())
-            return [(.ge, low), (.lt, DriverVersion("\(low.number(0)).\(low.number(1) + 1)")!)]
+            let upper = low.numbers.count == 1 ? "\(low.number(0) + 1)" : "\(low.number(0)).\(low.number(1) + 1)"
+            return [(.ge, low), (.lt, DriverVersion(upper)!)]
         }
         for op in [Op.ge, .le, .gt, .lt, .eq] where word.hasPrefix(op.rawValue) {
             return [(op, try version(word.dropFirst(op.rawValue.count)))]
