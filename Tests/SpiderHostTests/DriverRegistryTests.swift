@@ -114,6 +114,26 @@ struct DriverRegistryTests {
         #expect(try host.must("GET", "/spider/driver/job").list("job").count == 2)
     }
 
+    @Test("a different build installed under a loaded version's number is refused with a clear 503, not silently ignored")
+    func rebuiltSameVersion() throws {
+        let registry = try TestRegistry()
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 0))
+        try registry.publish()
+        let host = try Self.host(registry)
+        let c = try Fixtures.register(host, driver: "versioned-driver", provider: VersionedDriverSource.provider, library: nil, tag: "v",
+                                      credentials: [("ApiKey", "k")], region: [("Region", "r1")])
+        try host.must("GET", "/spider/vmspec\(c.query)")
+        try host.must("DELETE", "/spider/driver/installed/versioned/1.0.0?force=true")
+
+        try FileManager.default.removeItem(atPath: registry.registry + "/versioned")
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 1))  // other code, same version
+        try registry.publish()
+        try host.must("POST", "/spider/driver/install", json: ["Name": "versioned"])
+        try host.expect("GET", "/spider/vmspec\(c.query)&refresh=true", status: 503, mentioning: ["different build", "restart", "new version"])
+        try host.restart()
+        try host.must("GET", "/spider/vmspec\(c.query)")
+    }
+
     @Test("what the registries do not offer is a clear 404/400, not an install")
     func unknownDriversAndVersions() throws {
         let registry = try TestRegistry()

@@ -11,6 +11,8 @@ struct InstalledDriver: Sendable, Equatable {
     var folder: String
     /// Installed by the store (it has a receipt), as opposed to staged by hand in a --drivers-dir.
     var managed: Bool
+    /// The library's SHA-256 as the store's receipt records it (nil when staged by hand).
+    var librarySHA256: String? = nil
     var libraryPath: String { folder + "/" + manifest.library }
     var label: String { "\(manifest.name) \(manifest.version)" }
 }
@@ -43,14 +45,19 @@ struct DriverCatalog: Sendable {
                     let folder = "\(root)/\(name)/\(version)"
                     guard let data = fm.contents(atPath: folder + "/driver.json") else { continue }
                     let managed = root == store
-                    if managed, !fm.fileExists(atPath: folder + "/receipt.json") { continue }
+                    var receipt: InstalledDriverReceipt?
+                    if managed {
+                        guard let bytes = fm.contents(atPath: folder + "/receipt.json") else { continue }
+                        receipt = try? JSONDecoder().decode(InstalledDriverReceipt.self, from: bytes)
+                    }
                     do {
                         let manifest = try JSONDecoder().decode(DriverManifest.self, from: data)
                         if manifest.platform != Self.platform {
                             problems.append("\(folder): built for \(manifest.platform), this host is \(Self.platform)")
                             continue
                         }
-                        drivers.append(InstalledDriver(manifest: manifest, folder: folder, managed: managed))
+                        drivers.append(InstalledDriver(manifest: manifest, folder: folder, managed: managed,
+                                                   librarySHA256: receipt?.files[manifest.library]))
                     } catch let error as DecodingError {
                         problems.append("\(folder)/driver.json: \(DecodingErrorText.describe(error))")
                     } catch {

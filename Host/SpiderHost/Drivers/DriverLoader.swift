@@ -38,7 +38,13 @@ final class DriverLoader: Sendable {
 
     func load(_ driver: InstalledDriver) throws -> LoadedDriver {
         try loaded.withLock { cache in
-            if let hit = cache[driver.libraryPath] { return hit }
+            if let hit = cache[driver.libraryPath] {
+                // The path is loaded for good (never unloaded; dlopen would hand back the old code).
+                if let was = hit.installed.librarySHA256, let now = driver.librarySHA256, was != now {
+                    throw HostError.unavailable("driver \(driver.label) at \(driver.libraryPath) was replaced by a different build after this host loaded it; restart spiderd to load it, or install the new build under a new version")
+                }
+                return hit
+            }
             let started = DispatchTime.now().uptimeNanoseconds
             let result = try open(driver)
             cache[driver.libraryPath] = result
