@@ -10,7 +10,8 @@ public struct RegistryOffer: Sendable, Equatable {
 
 /// What an install is doing, for progress displays.
 public enum InstallPhase: String, Sendable, Codable {
-    case resolving, downloading, installing, done, failed
+    /// `queued`: accepted, not started yet (the version to install is already chosen).
+    case queued, downloading, installing, done, failed
 }
 
 /// Finds drivers in the configured registries and installs them into an InstallStore: resolve the

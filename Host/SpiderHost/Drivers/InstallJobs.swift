@@ -14,7 +14,7 @@ struct InstallJobInfo: Codable, Sendable {
     var ProviderName: String
     var Registry: String
     var Signer: String
-    /// resolving, downloading, installing, done or failed.
+    /// queued, downloading, installing, done or failed.
     var State: InstallPhase
     var Bytes: Int64
     var TotalBytes: Int64
@@ -34,7 +34,7 @@ final class InstallJob: Sendable {
         self.id = id
         state = Mutex(InstallJobInfo(
             Id: id, Kind: kind, Name: offer.entry.name, Version: offer.entry.version, ProviderName: offer.entry.provider,
-            Registry: offer.registry, Signer: offer.signer, State: .resolving, Bytes: 0, TotalBytes: offer.entry.size,
+            Registry: offer.registry, Signer: offer.signer, State: .queued, Bytes: 0, TotalBytes: offer.entry.size,
             StartedAt: Timestamp.now()))
     }
 
