@@ -69,6 +69,7 @@ struct Spiderd: ParsableCommand {
     }
 
     func run() throws {
+        let signals = StopSignals()
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -92,7 +93,7 @@ struct Spiderd: ParsableCommand {
             let app = try SpiderApp(config: config, logger: logger)
             let server = SpiderServer(app: app)
             try server.start()
-            try server.runUntilSignalled()
+            try server.runUntilSignalled(signals)
         } catch {
             FileHandle.standardError.write(Data("spiderd: \(error)\n".utf8))
             throw ExitCode(1)

@@ -46,25 +46,16 @@ public final class SpiderServer {
         app.logger.info("spiderd \(SpiderApp.version) listening on \(app.config.socketPath)")
     }
 
-    /// Serves until SIGINT or SIGTERM, then closes the socket and stops cleanly.
-    public func runUntilSignalled() throws {
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        stop.wait()
+    /// Serves until SIGINT or SIGTERM, then closes the socket and stops cleanly. Pass signals caught
+    /// before `start()`: a stop request that comes while the host starts must not be lost.
+    public func runUntilSignalled(_ signals: StopSignals = StopSignals()) throws {
+        signals.wait()
         app.logger.info("stopping")
         try? channel?.close().wait()
         listener.release()
         app.cancelCallsInFlight()
         try? group.syncShutdownGracefully()
         app.shutdown()
-        _ = sources
     }
 
     /// systemd socket activation: LISTEN_PID is us and LISTEN_FDS ≥ 1 → fd 3.
@@ -75,5 +66,32 @@ public final class SpiderServer {
         unsetenv("LISTEN_PID")
         unsetenv("LISTEN_FDS")
         return 3
+    }
+}
+
+/// SIGINT and SIGTERM, blocked in every thread and taken with sigwait. Make it first thing in `main`,
+/// before any thread starts (threads inherit the mask): from then on a stop request stays pending until
+/// `wait()` takes it, even while the host is still starting — and one already pending when the process
+/// began (a parent that spawned it with the signals blocked) is taken too. Never SIG_IGN: that would
+/// discard a pending signal.
+public final class StopSignals: Sendable {
+    public init() {
+        var set = Self.signals
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    private static var signals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        return set
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives (or has arrived).
+    public func wait() {
+        var set = Self.signals
+        var received: Int32 = 0
+        while sigwait(&set, &received) != 0 {}
     }
 }
