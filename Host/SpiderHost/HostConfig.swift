@@ -14,6 +14,8 @@ public struct HostConfig: Sendable {
     public var trustedKeysDir: String
     /// Seconds an install may wait for a registry to answer before it fails.
     public var registryConnectTimeout: Double = 15
+    /// PEM file of CA certificates for https:// registries (nil: the system's).
+    public var registryCABundle: String?
     /// Where installed drivers live: `<name>/<version>/` with a receipt each.
     public var driverStore: String { dataDir + "/drivers" }
     public var maxBodyBytes = 1 << 20

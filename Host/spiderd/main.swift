@@ -31,6 +31,9 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("registry"), help: ArgumentHelp("Registry to install drivers from: a folder, file:// or http(s):// URL; repeatable, asked in order (env SPIDER_REGISTRY, comma-separated; default: <data-dir>/registry when it exists).", valueName: "folder|URL"))
     var registries: [String] = []
 
+    @Option(name: .customLong("registry-ca"), help: ArgumentHelp("PEM file of CA certificates for https:// registries (default: the system's).", valueName: "file"))
+    var registryCA: String?
+
     @Option(name: .customLong("trusted-keys"), help: ArgumentHelp("Folder of the registry public keys (*.pub) this host trusts (default: <data-dir>/trusted-keys).", valueName: "path"))
     var trustedKeys: String?
 
@@ -80,6 +83,7 @@ struct Spiderd: ParsableCommand {
         let dataDir = (dataDir as NSString).standardizingPath
         var config = HostConfig(socketPath: socket, dataDir: dataDir, driverRoots: driversDirs)
         config.registries = chosenRegistries(dataDir: dataDir)
+        config.registryCABundle = registryCA
         if let trustedKeys { config.trustedKeysDir = (trustedKeys as NSString).standardizingPath }
         config.maxBodyBytes = maxBody
         config.callTimeout = callTimeout

@@ -94,6 +94,22 @@ struct DriverRegistryTests {
         #expect(try Self.installed(host).first?["Source"] as? String == server.url)
     }
 
+    @Test("an https registry with a private CA: refused without --registry-ca, installed with it")
+    func httpsRegistryWithPrivateCA() throws {
+        let registry = try TestRegistry()
+        try registry.addStaged("cexample")
+        try registry.publish()
+        let tls = try selfSignedCertificate(in: registry.folder)
+        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, tls: tls)
+        let strict = try Self.host(registry, registryURL: server.url)
+        try strict.expect("POST", "/spider/driver/install", json: ["Name": "cexample"], status: 502, mentioning: ["certificate"])
+        strict.stop()
+
+        let host = try Self.host(registry, registryURL: server.url, extra: ["--registry-ca", tls.certificate])
+        try host.must("POST", "/spider/driver/install", json: ["Name": "cexample"])
+        #expect(try Self.installed(host).map { $0["Source"] as? String } == [server.url])
+    }
+
     @Test("a connection whose driver was removed reinstalls it on its next call; removal in use needs force")
     func firstUseReinstalls() throws {
         let registry = try TestRegistry()

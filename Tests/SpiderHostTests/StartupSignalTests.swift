@@ -14,4 +14,14 @@ struct StartupSignalTests {
         // Killed by the default action (before main), or a clean stop (after): never still running.
         #expect(exit == .code(0) || exit == .signal(SIGTERM), "spiderd ended with \(exit)\n\(host.logTail())")
     }
+
+    @Test("a SIGTERM pending when the host begins (its parent blocked it) stops it once it runs", arguments: [0, 20, 60])
+    func termPendingFromTheParent(delayMs: Int) throws {
+        let host = try HostProcess(start: false)
+        let pid = try ChildProcess.spawn(TestPaths.spiderd, host.arguments, outputPath: host.logPath, blockingStopSignals: true)
+        usleep(UInt32(delayMs * 1000))
+        kill(pid, SIGTERM)
+        let exit = ChildProcess.wait(pid, seconds: 15) ?? ChildProcess.kill9(pid)
+        #expect(exit == .code(0), "spiderd ended with \(exit)\n\(host.logTail())")
+    }
 }

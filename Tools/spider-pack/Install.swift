@@ -38,6 +38,8 @@ struct Install: ParsableCommand {
     @Option(help: "The highest driver ABI that host loads (spiderd's SPIDER_ABI_VERSION).")
     var abi: UInt32 = 1
 
+    @OptionGroup var ca: CABundleOption
+
     @Argument(help: "The driver, optionally with a version constraint: <name>[@<constraint>].")
     var driver: String
 
@@ -54,7 +56,7 @@ struct Install: ParsableCommand {
         if let trust, trustStore.keys.isEmpty, !allowUnsigned { throw Failure("\(trust) holds no trusted keys (*.pub)") }
 
         let installer = DriverInstaller(store: try InstallStore(root: store, platform: platform, abiVersions: 1...abi),
-                                        registries: registry, trust: trustStore)
+                                        registries: registry, trust: trustStore, fetchOptions: FetchOptions.with(caBundle: ca.path))
         // Said once here; resolve repeats them only when no other registry could help.
         for problem in installer.search(allowUnsigned: allowUnsigned).problems {
             FileHandle.standardError.write(Data("warning: registry unreadable: \(problem)\n".utf8))

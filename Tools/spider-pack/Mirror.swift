@@ -34,8 +34,10 @@ struct Mirror: ParsableCommand {
     @Option(help: "Private key that signs the smaller index of a selective mirror.")
     var key: String?
 
+    @OptionGroup var ca: CABundleOption
+
     func run() throws {
-        let source = try RegistrySource(from)
+        let source = try RegistrySource(from, caBundle: ca.path)
         defer { source.cleanup() }
         let trustStore = try TrustStore(folder: trust)
         guard !trustStore.keys.isEmpty else { throw Failure("\(trust) holds no trusted keys (*.pub)") }

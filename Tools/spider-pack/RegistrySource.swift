@@ -7,11 +7,12 @@ import SpiderRegistry
 final class RegistrySource {
     let location: RegistryLocation
     private let folder: String?
-    private let fetcher = Fetcher()
+    private let fetcher: Fetcher
     private var downloads: String?
 
-    init(_ location: String) throws {
+    init(_ location: String, caBundle: String? = nil) throws {
         self.location = RegistryLocation(location)
+        fetcher = Fetcher(options: FetchOptions.with(caBundle: caBundle))
         if self.location.isURL {
             folder = nil
         } else {

@@ -22,8 +22,10 @@ struct Verify: ParsableCommand {
     @Option(help: "Folder of trusted public keys (*.pub).")
     var trust: String
 
+    @OptionGroup var ca: CABundleOption
+
     func run() throws {
-        let source = try RegistrySource(registry)
+        let source = try RegistrySource(registry, caBundle: ca.path)
         defer { source.cleanup() }
         let trustStore = try TrustStore(folder: trust)
         guard !trustStore.keys.isEmpty else { throw Failure("\(trust) holds no trusted keys (*.pub)") }

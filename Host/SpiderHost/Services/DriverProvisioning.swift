@@ -26,6 +26,7 @@ final class DriverProvisioning: Sendable {
         trustedKeysDir = config.trustedKeysDir
         var options = FetchOptions()
         options.connectTimeout = config.registryConnectTimeout
+        options.caBundlePath = config.registryCABundle
         fetchOptions = options
         self.catalog = catalog
         self.logger = logger

@@ -13,8 +13,10 @@ enum ChildProcess {
     }()
 
     /// Spawns `program` with `arguments`, appending its output to `outputPath`. Returns the pid.
+    /// With `blockingStopSignals`, the child starts with SIGTERM and SIGINT blocked, as some supervisors
+    /// start their children.
     static func spawn(_ program: String, _ arguments: [String], outputPath: String,
-                      environment: [String: String]? = nil) throws -> pid_t {
+                      environment: [String: String]? = nil, blockingStopSignals: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -22,6 +24,19 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         if let closeFrom { _ = closeFrom(&actions, 3) }
+        // Start as from a shell: no blocked signals (the test runner's threads block some, and a
+        // child would inherit that mask and never see SIGTERM) and default actions.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        if blockingStopSignals { sigaddset(&none, SIGTERM); sigaddset(&none, SIGINT) }
+        for sig in [SIGTERM, SIGINT, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         var env = environment ?? ProcessInfo.processInfo.environment
         env["LISTEN_PID"] = nil   // never let the child think systemd handed it a socket
@@ -33,7 +48,7 @@ enum ChildProcess {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(program): \(String(cString: strerror(rc)))") }
         return pid
     }

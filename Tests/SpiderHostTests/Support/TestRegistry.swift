@@ -73,30 +73,33 @@ final class TestRegistry: Sendable {
     }
 }
 
-/// `python3 -m http.server` on 127.0.0.1 (a free port) serving one folder; stopped by its pid.
-/// With `bytesPerSecond`, file bodies trickle out at about that rate (to catch an install mid-download).
+/// A python3 http.server on 127.0.0.1 (a free port) serving one folder; stopped by its pid. With
+/// `bytesPerSecond`, file bodies trickle out at about that rate (to catch an install mid-download);
+/// with `tls`, it speaks https with that certificate and key.
 final class StaticHTTPServer: Sendable {
     let pid: pid_t
     let url: String
 
-    static let throttled = """
-        import functools, http.server, sys, time
-        rate = int(sys.argv[2])
-        class Slow(http.server.SimpleHTTPRequestHandler):
+    static let script = """
+        import functools, http.server, ssl, sys, time
+        folder, rate = sys.argv[1], int(sys.argv[2])
+        class Handler(http.server.SimpleHTTPRequestHandler):
             def copyfile(self, source, out):
                 while chunk := source.read(16384):
                     out.write(chunk)
-                    time.sleep(16384 / rate)
-        handler = functools.partial(Slow, directory=sys.argv[1])
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+                    if rate: time.sleep(16384 / rate)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
+        if len(sys.argv) > 4:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         print(f"Serving HTTP on 127.0.0.1 port {server.server_address[1]}", flush=True)
         server.serve_forever()
         """
 
-    init(serving folder: String, scratch: TempFolder, bytesPerSecond: Int? = nil) throws {
+    init(serving folder: String, scratch: TempFolder, bytesPerSecond: Int = 0, tls: (certificate: String, key: String)? = nil) throws {
         let log = scratch.file("http-\(UUID().uuidString.prefix(6)).log")
-        let arguments = bytesPerSecond.map { ["python3", "-u", "-c", Self.throttled, folder, String($0)] }
-            ?? ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, "0"]
+        let arguments = ["python3", "-u", "-c", Self.script, folder, String(bytesPerSecond)] + (tls.map { [$0.certificate, $0.key] } ?? [])
         pid = try ChildProcess.spawn("/usr/bin/env", arguments, outputPath: log)
         var port: Int?
         for _ in 0..<200 where port == nil {
@@ -112,11 +115,22 @@ final class StaticHTTPServer: Sendable {
             kill(pid, SIGTERM)
             throw TestFailure("python3 -m http.server did not start:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
-        url = "http://127.0.0.1:\(port)"
+        url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
     }
 
     deinit {
         kill(pid, SIGTERM)
         _ = ChildProcess.wait(pid, seconds: 5) ?? ChildProcess.kill9(pid)
     }
+}
+
+/// A self-signed certificate for 127.0.0.1 (openssl CLI): its own CA.
+func selfSignedCertificate(in folder: TempFolder) throws -> (certificate: String, key: String) {
+    let certificate = folder.file("cert.pem"), key = folder.file("key.pem")
+    let (exit, output) = try ChildProcess.run("/usr/bin/env", [
+        "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+        "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+    ], in: folder)
+    guard exit == .code(0) else { throw TestFailure("openssl req failed: \(output)") }
+    return (certificate, key)
 }
