@@ -73,15 +73,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Background + wait, so a signal to this script is handled at once and cleanup can stop the child.
-run_child() {
-    local rc=0
-    "$@" &
-    CHILD_PID=$!
-    wait "$CHILD_PID" || rc=$?
-    CHILD_PID=
-    return "$rc"
-}
+. "$HERE/run-child.sh"
 measure() { run_child python3 "$HERE/install_measure.py" "$@"; }
 pack() { "$PACK" "$@" >>"$TMP/spider-pack.log" 2>&1 || { tail -n 20 "$TMP/spider-pack.log" >&2; die "spider-pack $1 failed"; }; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }

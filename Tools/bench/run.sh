@@ -88,16 +88,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Run a command in the background and wait for it, so that a signal to this script is handled
-# at once (bash delays traps until a foreground child exits) and cleanup can stop the child.
-run_child() {
-    local rc=0
-    "$@" &
-    CHILD_PID=$!
-    wait "$CHILD_PID" || rc=$?
-    CHILD_PID=
-    return "$rc"
-}
+. "$HERE/run-child.sh"
 
 # ---------- build the load generator ----------
 LOAD=$TMP/spider-load
