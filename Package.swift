@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "spider-driver-mock", type: .dynamic, targets: ["MockDriver"]),
         .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
         .executable(name: "spider-pack", targets: ["spider-pack"]),
+        .executable(name: "spctl", targets: ["spctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "SpiderHost",
             dependencies: [
-                "SpiderRegistry",
+                "SpiderRegistry", "SpiderClient",
                 "SpiderDriverABI", "SpiderModels", "CLibCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -67,8 +68,13 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/spider-pack"),
 
-        // HTTP/1.1 over the host's Unix socket, for tests, tools and (later) spctl.
+        // HTTP/1.1 over the host's Unix socket, for spctl, tools and tests.
         .target(name: "SpiderClient", path: "Tools/SpiderClient"),
+        // spctl: the operators' and script writers' CLI (CB-Spider's command shapes plus friendly flags).
+        .executableTarget(
+            name: "spctl",
+            dependencies: ["SpiderClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/spctl"),
 
         .testTarget(
             name: "SpiderRegistryTests",

@@ -1,6 +1,7 @@
 // Where the host keeps its socket and data, and the limits that protect it.
 import Foundation
 import NIOCore
+import SpiderClient
 
 public struct HostConfig: Sendable {
     public var socketPath: String
@@ -55,13 +56,8 @@ public struct HostConfig: Sendable {
         self.trustedKeysDir = dataDir + "/trusted-keys"
     }
 
-    /// `$XDG_RUNTIME_DIR/spider/spider.sock`, or `/run/spider/spider.sock` as root.
-    public static var defaultSocketPath: String {
-        let env = ProcessInfo.processInfo.environment
-        if getuid() == 0 { return "/run/spider/spider.sock" }
-        if let runtime = env["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/spider/spider.sock" }
-        return "/tmp/spider-\(getuid())/spider.sock"
-    }
+    /// `$XDG_RUNTIME_DIR/spider/spider.sock`, or `/run/spider/spider.sock` as root (clients look there too).
+    public static var defaultSocketPath: String { SpiderSocketPath.defaultPath }
 
     /// `$XDG_DATA_HOME/spider` (or `~/.local/share/spider`), or `/var/lib/spider` as root.
     public static var defaultDataDir: String {

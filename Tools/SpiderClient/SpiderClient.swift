@@ -76,7 +76,12 @@ public struct SpiderClient: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            let reason = errno == EACCES ? "permission denied (is your user allowed on this socket?)" : String(cString: strerror(errno))
+            let reason = switch errno {
+            case EACCES: "permission denied: your user may not use this socket (the host's socket is mode 0660: join its group, or run as its owner)"
+            case ENOENT: "there is no socket at that path (is spiderd running? start it, or pass --socket or set SPIDER_SOCKET)"
+            case ECONNREFUSED: "the socket exists but nothing accepts on it (spiderd stopped without removing it?)"
+            default: String(cString: strerror(errno))
+            }
             throw SpiderClientError.noHost(path: socketPath, reason: reason)
         }
         var sent = 0
