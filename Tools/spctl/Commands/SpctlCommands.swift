@@ -2,7 +2,5 @@ import ArgumentParser
 
 /// Every command group, in the order `spctl --help` lists them.
 enum SpctlCommands {
-    static let all: [ParsableCommand.Type] = [
-        VPCCommand.self,
-    ]
+    static let all: [ParsableCommand.Type] = metadataGroups + resourceGroups + operationGroups
 }

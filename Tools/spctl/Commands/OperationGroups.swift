@@ -1,0 +1,6 @@
+import ArgumentParser
+
+extension SpctlCommands {
+    /// Work across resources and connections: dashboard, destroy, deploy.
+    static let operationGroups: [ParsableCommand.Type] = []
+}
