@@ -17,8 +17,9 @@ enum Spctl {
     static var binary: String { (TestPaths.spiderd as NSString).deletingLastPathComponent + "/spctl" }
 
     /// `spctl <arguments>` with SPIDER_SOCKET set to the host's socket; `stdin` is fed to it when given.
+    /// With `asNobody` (the test must run as root) spctl runs as uid/gid 65534 through setpriv.
     static func run(_ host: HostProcess, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    seconds: Double = 120) throws -> SpctlResult {
+                    asNobody: Bool = false, seconds: Double = 120) throws -> SpctlResult {
         let folder = host.folder
         let tag = UUID().uuidString.prefix(8)
         let out = folder.file("spctl-\(tag).out"), err = folder.file("spctl-\(tag).err"), input = folder.file("spctl-\(tag).in")
@@ -29,7 +30,8 @@ enum Spctl {
         for (k, v) in environment { env[k] = v }
         // sh does the redirections: three separate streams, no terminal.
         let command = "exec \"$0\" \"$@\" <\"\(input)\" >\"\(out)\" 2>\"\(err)\""
-        let pid = try ChildProcess.spawn("/bin/sh", ["-c", command, binary] + arguments, outputPath: folder.file("spctl-\(tag).sh.log"),
+        let program = asNobody ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary] : [binary]
+        let pid = try ChildProcess.spawn("/bin/sh", ["-c", command] + program + arguments, outputPath: folder.file("spctl-\(tag).sh.log"),
                                          environment: env)
         let exit = ChildProcess.wait(pid, seconds: seconds) ?? ChildProcess.kill9(pid)
         return SpctlResult(exit: exit, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
