@@ -2,5 +2,5 @@ import ArgumentParser
 
 extension SpctlCommands {
     /// Work across resources and connections: dashboard, destroy, deploy.
-    static let operationGroups: [ParsableCommand.Type] = []
+    static let operationGroups: [ParsableCommand.Type] = [DashboardCommand.self, DestroyCommand.self, AllResourceCommand.self, DeployCommand.self]
 }
