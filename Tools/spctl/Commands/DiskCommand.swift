@@ -117,7 +117,8 @@ struct DiskCommand: ParsableCommand {
             guard info["VMName"] != nil else { throw SpctlFailure(.usage, "the VM is required: --vm <VMName>") }
             body["ReqInfo"] = info
             body["ConnectionName"] = try connection.required(body)
-            try Session(global).run("PUT", "/disk/\(segment(try name.required()))/\(action)", json: body, table: DiskCommand.single)
+            try Session(global).run("PUT", "/disk/\(segment(try name.required()))/\(action)", json: body,
+                                    table: action == "attach" ? DiskCommand.single : nil)  // detach answers {"Result": "true"}
         }
     }
 

@@ -66,13 +66,15 @@ struct KeyPairCommand: ParsableCommand {
             try keyFile.commit(key.hasSuffix("\n") ? key : key + "\n")
             answer["PrivateKey"] = nil
             let shown = (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys])) ?? response.body
-            Terminal.out(Render.render(shown, format: global.format, table: KeyPairCommand.created, color: global.decorated))
+            Terminal.out(Render.render(shown, format: global.format, table: KeyPairCommand.saved, color: global.decorated))
             Terminal.err("spctl: private key saved to \(keyFile.path) (mode 0600)\n")
         }
     }
 
     static let created = TableSpec([("NAME", "IId.NameId"), ("CSP ID", "IId.SystemId"), ("FINGERPRINT", "Fingerprint"),
                                     ("VM USER", "VMUserID"), ("PUBLIC KEY", "PublicKey"), ("PRIVATE KEY", "PrivateKey")])
+
+    static let saved = TableSpec(created.columns.dropLast().map { ($0.title, $0.path) })
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a connection's key pairs.", discussion: "Example: spctl keypair list -c aws-ohio")
@@ -91,7 +93,7 @@ struct KeyPairCommand: ParsableCommand {
         @OptionGroup var name: NameOption
         func run() throws {
             try Session(global).run("GET", "/keypair/\(segment(try name.required()))" + query([("ConnectionName", try connection.required())]),
-                                    table: TableSpec(KeyPairCommand.created.columns.dropLast().map { ($0.title, $0.path) }))
+                                    table: KeyPairCommand.saved)
         }
     }
 

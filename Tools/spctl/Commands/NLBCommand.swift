@@ -156,8 +156,13 @@ struct NLBCommand: ParsableCommand {
             guard (info["VMs"] as? [Any])?.isEmpty == false else { throw SpctlFailure(.usage, "at least one VM is required: --vm <VMName>") }
             body["ReqInfo"] = info
             body["ConnectionName"] = try connection.required(body)
-            try Session(global).run(method, "/nlb/\(segment(try name.required()))/vms", json: body, table: NLBCommand.single,
-                                    reshape: NLBCommand.reshape)
+            let path = "/nlb/\(segment(try name.required()))/vms"
+            // Adding answers the NLB; removing answers {"Result": "true"}.
+            if method == "POST" {
+                try Session(global).run(method, path, json: body, table: NLBCommand.single, reshape: NLBCommand.reshape)
+            } else {
+                try Session(global).run(method, path, json: body)
+            }
         }
     }
 

@@ -37,7 +37,8 @@ struct NodeGroupCommand: ParsableCommand {
 
     /// "ng-01 (2 nodes, 1-3, autoscaling)".
     static func describe(_ group: [String: Any]) -> String {
-        let size = "\(Render.scalar(group["DesiredNodeSize"])) nodes, \(Render.scalar(group["MinNodeSize"]))-\(Render.scalar(group["MaxNodeSize"]))"
+        let desired = Render.scalar(group["DesiredNodeSize"])
+        let size = "\(desired) node\(desired == "1" ? "" : "s"), \(Render.scalar(group["MinNodeSize"]))-\(Render.scalar(group["MaxNodeSize"]))"
         let auto = (group["OnAutoScaling"] as? NSNumber)?.boolValue == true ? ", autoscaling" : ""
         return "\(Render.text(at: "IId.NameId", in: group)) (\(size)\(auto))"
     }

@@ -113,8 +113,13 @@ struct SecurityGroupCommand: ParsableCommand {
             body["SGName"] = nil
             body["ReqInfo"] = info
             body["ConnectionName"] = try connection.required(body)
-            try Session(global).run(method, "/securitygroup/\(segment(sg))/rules", json: body,
-                                    table: SecurityGroupCommand.single, reshape: SecurityGroupCommand.reshape)
+            let path = "/securitygroup/\(segment(sg))/rules"
+            // Adding answers the group; removing answers {"Result": "true"}.
+            if method == "POST" {
+                try Session(global).run(method, path, json: body, table: SecurityGroupCommand.single, reshape: SecurityGroupCommand.reshape)
+            } else {
+                try Session(global).run(method, path, json: body)
+            }
         }
     }
 

@@ -5,7 +5,13 @@ import Foundation
 struct VPCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vpc", abstract: "VPCs and their subnets.",
-        subcommands: [Create.self, List.self, Get.self, Delete.self, AddSubnet.self, RemoveSubnet.self])
+        subcommands: [Create.self, List.self, Get.self, Delete.self, AddSubnet.self, RemoveSubnet.self,
+                      ListAllCommand<Kind>.self, DeleteCSPCommand<Kind>.self, RegisterKindCommand<Kind>.self,
+                      UnregisterKindCommand<Kind>.self])
+
+    enum Kind: MappedKindSpec {
+        static let pathName = "vpc", command = "vpc", noun = "VPC", example = "vpc-01"
+    }
 
     static let table = TableSpec(list: "vpc", [("NAME", "IId.NameId"), ("CSP ID", "IId.SystemId"), ("CIDR", "IPv4_CIDR"),
                                                ("SUBNETS", "SubnetInfoList")])
