@@ -54,6 +54,8 @@ struct SpctlDeployTests {
         #expect(try host.must("GET", "/spider/keypair" + broken.query).list("keypair").count == 1)
         #expect(r.stderr.contains("1 of 5 connections failed") && r.stderr.contains(broken.name), "\(r.stderr)")
         // Not a terminal: plain progress lines on stderr, one per change, each naming its connection.
+        #expect(r.stderr.contains("\(connections[0].name): 0/6 creating vpc vpc-01\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(connections[0].name): 5/6 creating vm vm-db\n"), "\(r.stderr)")
         #expect(r.stderr.contains("\(connections[0].name): ✓ created 6"), "\(r.stderr)")
         #expect(r.stderr.contains("\(broken.name): ✗ failed at vm vm-web"), "\(r.stderr)")
         #expect(!r.stderr.contains("\u{1B}["), "no cursor movement off a terminal")

@@ -49,14 +49,14 @@ struct DeployCommand: ParsableCommand {
         let results = ResultSlots(count: names.count)
         let queue = WorkQueue(count: names.count)
         let group = DispatchGroup()
-        let destroy = self.destroy, keyFolder = saveKeys
+        let destroy = self.destroy, keyFolder = saveKeys, bars = global.decorated && Terminal.stderrIsTTY
         for _ in 0..<min(parallel, names.count) {
             group.enter()
             Thread.detachNewThread {
                 while let i = queue.next() {
                     let runner = DeployRunner(client: client, connection: names[i], plan: plans[i], keyFolder: keyFolder)
                     let result = runner.run(destroy: destroy) { step, total, what in
-                        display.set(i, DeployProgress.line(step, total, what, destroy: destroy))
+                        display.set(i, DeployProgress.line(step, total, what, destroy: destroy, bar: bars))
                     }
                     display.set(i, DeployProgress.final(result, destroy: destroy))
                     results.set(i, result)
@@ -132,10 +132,12 @@ final class ResultSlots: @unchecked Sendable {
 
 /// The text of one connection's progress line.
 enum DeployProgress {
-    static func line(_ step: Int, _ total: Int, _ what: DeployStep, destroy: Bool) -> String {
+    /// `bar`: a drawn bar in front (terminal only; logs get the plain step).
+    static func line(_ step: Int, _ total: Int, _ what: DeployStep, destroy: Bool, bar: Bool) -> String {
+        let text = "\(step)/\(total) \(destroy ? "deleting" : "creating") \(what.label)"
+        guard bar else { return text }
         let width = 12, filled = total > 0 ? step * width / total : 0
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        return "\(bar) \(step)/\(total) \(destroy ? "deleting" : "creating") \(what.label)"
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " " + text
     }
 
     static func final(_ r: DeployResult, destroy: Bool) -> String {

@@ -95,7 +95,7 @@ struct MappedCount: Sendable {
     var total: Int
     var stage: String
 
-    static let destroyOrder = ["cluster", "nlb", "myimage", "vm", "disk", "securitygroup", "keypair", "vpc", "subnet"]
+    static let destroyOrder = ["cluster", "nlb", "myimage", "vm", "disk", "securitygroup", "keypair", "vpc"]
 
     static func from(_ dashboard: Data, connection: String) throws -> MappedCount {
         let body = (try? JSONSerialization.jsonObject(with: dashboard)) as? [String: Any] ?? [:]
@@ -103,7 +103,8 @@ struct MappedCount: Sendable {
         guard let entry = entries.first(where: { $0["ConnectionName"] as? String == connection }) else {
             throw SpctlFailure(.notFound, "connection '\(connection)' does not exist")
         }
-        let counts = (entry["Counts"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
+        // Subnets go with their VPC and are not listed apart in the host's summary; counting them would never add up.
+        let counts = (entry["Counts"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }.filter { $0.key != "subnet" }
         let stage = destroyOrder.first { (counts[$0] ?? 0) > 0 } ?? counts.keys.sorted().first { counts[$0]! > 0 } ?? ""
         return MappedCount(total: counts.values.reduce(0, +), stage: stage.isEmpty ? "" : "deleting \(stage)")
     }
