@@ -6,6 +6,7 @@ import Foundation
 struct ConnectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connection", abstract: "Connection configs: driver + credential + region, the name -c takes.",
+        discussion: "Examples:\n  spctl connection create --name aws-ohio --driver aws-driver01 --credential aws-cred --region aws-ohio\n  spctl connection list",
         subcommands: [Create.self, List.self, Get.self, Delete.self],
         aliases: ["connect-infos", "connectionconfig"])
 

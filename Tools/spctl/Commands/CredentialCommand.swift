@@ -6,6 +6,7 @@ import Foundation
 struct CredentialCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential", abstract: "Credentials: a cloud account's keys (values are never shown).",
+        discussion: "Examples:\n  spctl credential create --name aws-cred --provider AWS --key ClientId=AKIA... --key ClientSecret=...\n  spctl credential list",
         subcommands: [Create.self, List.self, Get.self, Delete.self])
 
     static let columns: [(String, String)] = [("NAME", "CredentialName"), ("PROVIDER", "ProviderName"), ("KEYS", "KeyValueInfoList")]

@@ -6,6 +6,7 @@ import Foundation
 struct ImageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image", abstract: "Public VM images the cloud offers.",
+        discussion: "Examples:\n  spctl image list -c aws-ohio\n  spctl vmimage get -c aws-ohio -n ubuntu-22.04",
         subcommands: [List.self, Get.self],
         aliases: ["vmimage"])
 

@@ -5,6 +5,7 @@ import Foundation
 struct MonitoringCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitoring", abstract: "VM metrics.",
+        discussion: "Examples:\n  spctl monitoring vm -c aws-ohio -n vm-01 --metric cpu_usage",
         subcommands: [VM.self])
 
     struct VM: ParsableCommand {

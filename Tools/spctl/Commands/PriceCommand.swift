@@ -6,6 +6,7 @@ import Foundation
 struct PriceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "price", abstract: "Prices: a region's product families and VM prices.",
+        discussion: "Examples:\n  spctl price productfamily -c aws-ohio\n  spctl price priceinfo -c aws-ohio --filter VCpu.Count=2",
         subcommands: [ProductFamily.self, PriceInfo.self])
 
     static let priceColumns: [(String, String)] = [

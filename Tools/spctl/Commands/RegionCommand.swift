@@ -5,6 +5,7 @@ import Foundation
 struct RegionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "region", abstract: "Regions: a provider's region keys and zones, as connection configs name them.",
+        discussion: "Examples:\n  spctl region create --name aws-ohio --provider AWS --key Region=us-east-2 --zone us-east-2a\n  spctl region list",
         subcommands: [Create.self, List.self, Get.self, Delete.self])
 
     static let columns: [(String, String)] = [("NAME", "RegionName"), ("PROVIDER", "ProviderName"), ("KEYS", "KeyValueInfoList"),

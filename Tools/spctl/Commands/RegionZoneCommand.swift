@@ -6,6 +6,7 @@ import Foundation
 struct RegionZoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regionzone", abstract: "The regions and zones a cloud offers.",
+        discussion: "Examples:\n  spctl regionzone list -c aws-ohio\n  spctl regionzone list --preconfig --driver aws-driver01 --credential aws-cred",
         subcommands: [List.self, Get.self, OrgZone.self])
 
     static let columns: [(String, String)] = [("NAME", "Name"), ("DISPLAY NAME", "DisplayName"), ("CSP DISPLAY NAME", "CSPDisplayName"),

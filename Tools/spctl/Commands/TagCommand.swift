@@ -5,6 +5,7 @@ import Foundation
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag", abstract: "Tags on resources (VPC, SUBNET, SG, KEYPAIR, VM, DISK, MYIMAGE, NLB, CLUSTER).",
+        discussion: "Examples:\n  spctl tag add -c aws-ohio --type VPC -n vpc-01 --tag env=prod\n  spctl tag find -c aws-ohio --key env",
         subcommands: [Add.self, List.self, Get.self, Remove.self, Find.self])
 
     static let tagTable = TableSpec([("KEY", "Key"), ("VALUE", "Value")])

@@ -6,6 +6,7 @@ import Foundation
 struct VMSpecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vmspec", abstract: "VM specs (sizes) the cloud offers.",
+        discussion: "Examples:\n  spctl vmspec list -c aws-ohio\n  spctl vmspec get -c aws-ohio -n t3.micro",
         subcommands: [List.self, Get.self])
 
     static let columns: [(String, String)] = [
