@@ -10,8 +10,9 @@ struct Spctl: ParsableCommand {
         abstract: "Spider's command line: one set of commands for every cloud, over spiderd's Unix socket.",
         discussion: """
             Every command takes CB-Spider's form (the REST request as JSON with -d) or friendly flags:
-              spctl vpc create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"10.0.0.0/16"}}'
-              spctl vpc create -c aws-ohio --name vpc-01 --cidr 10.0.0.0/16 --subnet subnet-01=10.0.1.0/24
+              spctl vpc create -c aws-ohio --name vpc-01 --cidr 10.0.0.0/16 \\
+                --subnet subnet-01=10.0.1.0/24
+              spctl vpc create -d @vpc.json     # {"ConnectionName":..,"ReqInfo":{..}}
               spctl vpc list -c aws-ohio -o json | jq .
 
             \(SpctlFailure.helpText)
