@@ -6,6 +6,7 @@ import Foundation
 struct NodeGroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nodegroup", abstract: "A cluster's node groups.",
+        discussion: "Example: spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 --desired 3 --min 1 --max 5",
         subcommands: [Add.self, Remove.self, AutoScaling.self, Size.self])
 
     /// "name=ng-01,keypair=kp,spec=…,image=…,disk-type=…,disk-size=…,desired=2,min=1,max=3,autoscaling=true" → CB-Spider's node group request.
