@@ -101,6 +101,14 @@ struct SpctlMetadataTests {
         #expect(!duplicate.stderr.isEmpty)
         try Spctl.must(host, ["region", "create", "--name", c.region, "--provider", "MOCK", "--key", "Region=default"], code: 4)
 
+        // What a driver supports, by connection or by registered driver: the host's JSON.
+        let byConnection = try Spctl.must(host, ["driver", "capability", "-c", c.name])
+        #expect(byConnection.json["regionZoneHandler"] as? Bool == true, "\(byConnection.stdout)")
+        let byDriver = try Spctl.must(host, ["driver", "capability", "--driver", Fixtures.mockDriverName])
+        #expect(Set(byDriver.json.keys) == Set(byConnection.json.keys) && byDriver.json["tagHandler"] as? Bool == true)
+        try Spctl.must(host, ["driver", "capability", "--driver", "nope"], code: 3)
+        try Spctl.must(host, ["driver", "capability"], code: 2)
+
         // spctl's own checks.
         let badKey = try Spctl.must(host, ["credential", "create", "--name", "x", "--provider", "MOCK", "--key", "novalue"], code: 2)
         #expect(badKey.stderr.contains("--key"))
