@@ -13,6 +13,13 @@ struct SpctlVPCTests {
         try Spctl.must(host, ["--config", "spctl.conf", "vpc", "create", "-i", "json", "-d",
                               #"{"ConnectionName":"\#(c.name)","ReqInfo":{"Name":"vpc-02","IPv4_CIDR":"10.1.0.0/16","SubnetInfoList":[{"Name":"s2","IPv4_CIDR":"10.1.1.0/24"}]}}"#])
 
+        let file = host.folder.file("vpc-03.json")
+        try #"{"ConnectionName":"\#(c.name)","ReqInfo":{"Name":"vpc-03","IPv4_CIDR":"10.2.0.0/16","SubnetInfoList":[{"Name":"s3","IPv4_CIDR":"10.2.1.0/24"}]}}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        try Spctl.must(host, ["vpc", "create", "-f", file])   // CB-Spider's --infile
+        try Spctl.must(host, ["vpc", "create", "-f", file, "-d", "{}"], code: 2)
+        try Spctl.must(host, ["vpc", "delete", "-c", c.name, "-n", "vpc-03"])
+
         let listed = try Spctl.must(host, ["--cname", c.name, "vpc", "list"])
         let fromHost = try host.must("GET", "/spider/vpc\(c.query)")
         #expect(listed.json["vpc"] as? [[String: Any]] != nil)

@@ -31,6 +31,9 @@ struct DataOption: ParsableArguments {
     @Option(name: [.customShort("d"), .customLong("data")], help: "The request as JSON, as the REST API takes it; @file or - (stdin) read it from there.")
     var data: String?
 
+    @Option(name: [.customShort("f"), .customLong("infile")], help: ArgumentHelp("The request as JSON in a file (CB-Spider's -f; same as -d @file).", valueName: "file"))
+    var infile: String?
+
     /// The JSON object, or nil when -d was not given. Invalid JSON is a usage error naming the problem.
     func object() throws -> [String: Any]? {
         guard let text = try raw() else { return nil }
@@ -45,14 +48,20 @@ struct DataOption: ParsableArguments {
     }
 
     private func raw() throws -> String? {
+        if let infile {
+            guard data == nil else { throw SpctlFailure(.usage, "give the request once: -d or -f, not both") }
+            return try read(infile)
+        }
         guard let data else { return nil }
         if data == "-" { return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
-        if data.hasPrefix("@") {
-            let path = String(data.dropFirst())
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw SpctlFailure(.usage, "cannot read \(path)") }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        if data.hasPrefix("@") { return try read(String(data.dropFirst())) }
         return data
+    }
+
+    private func read(_ path: String) throws -> String {
+        if path == "-" { return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw SpctlFailure(.usage, "cannot read \(path)") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
