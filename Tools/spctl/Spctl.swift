@@ -27,7 +27,7 @@ struct Spctl: ParsableCommand {
     /// Runs the command; failures print the host's message to stderr and exit with their class's code.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(CBSpiderArguments.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let failure as SpctlFailure {
             Terminal.err("spctl: \(failure.description)\n")

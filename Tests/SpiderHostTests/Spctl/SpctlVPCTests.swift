@@ -61,5 +61,10 @@ struct SpctlVPCTests {
 
         let r = try Spctl.run(host, ["vpc", "list", "-c", c.name], environment: ["SPIDER_SOCKET": host.folder.file("nothing.sock")])
         #expect(r.code == 6 && r.stderr.contains("no socket"), "\(r)")
+
+        // CB-Spider's `--force true|false`: a config with a mapped VPC goes only with force.
+        try Spctl.must(host, ["connection", "delete", "-n", c.name, "--force", "false"], code: 4)
+        try Spctl.must(host, ["connection", "delete", "-n", c.name, "--force", "true"])
+        #expect(try host.call("GET", "/spider/connectionconfig/\(c.name)").status == 404)
     }
 }
