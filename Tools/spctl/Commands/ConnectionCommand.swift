@@ -6,7 +6,12 @@ import Foundation
 struct ConnectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connection", abstract: "Connection configs: driver + credential + region, the name -c takes.",
-        discussion: "Examples:\n  spctl connection create --name aws-ohio --driver aws-driver01 --credential aws-cred --region aws-ohio\n  spctl connection list",
+        discussion: """
+            Examples:
+              spctl connection create --name aws-ohio --driver aws-driver01 \\
+                --credential aws-cred --region aws-ohio
+              spctl connection list
+            """,
         subcommands: [Create.self, List.self, Get.self, Delete.self],
         aliases: ["connect-infos", "connectionconfig"])
 
@@ -18,8 +23,11 @@ struct ConnectionCommand: ParsableCommand {
             abstract: "Add a connection config (the provider defaults to the driver's).",
             discussion: """
                 Examples:
-                  spctl connection create --name aws-ohio --driver aws-driver01 --credential aws-cred --region aws-ohio
-                  spctl connection create -d '{"ConfigName":"mock-config01","ProviderName":"MOCK","DriverName":"mock-driver01","CredentialName":"mock-cred","RegionName":"mock-region"}'
+                  spctl connection create --name aws-ohio --driver aws-driver01 \\
+                    --credential aws-cred --region aws-ohio
+                  spctl connection create -d '{"ConfigName":"mock-config01",
+                    "ProviderName":"MOCK","DriverName":"mock-driver01",
+                    "CredentialName":"mock-cred","RegionName":"mock-region"}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var data: DataOption

@@ -6,7 +6,12 @@ import Foundation
 struct CredentialCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential", abstract: "Credentials: a cloud account's keys (values are never shown).",
-        discussion: "Examples:\n  spctl credential create --name aws-cred --provider AWS --key ClientId=AKIA... --key ClientSecret=...\n  spctl credential list",
+        discussion: """
+            Examples:
+              spctl credential create --name aws-cred --provider AWS \\
+                --key ClientId=AKIA... --key ClientSecret=...
+              spctl credential list
+            """,
         subcommands: [Create.self, List.self, Get.self, Delete.self])
 
     static let columns: [(String, String)] = [("NAME", "CredentialName"), ("PROVIDER", "ProviderName"), ("KEYS", "KeyValueInfoList")]
@@ -16,8 +21,11 @@ struct CredentialCommand: ParsableCommand {
             abstract: "Add a credential.",
             discussion: """
                 Examples:
-                  spctl credential create --name aws-cred --provider AWS --key ClientId=AKIA... --key ClientSecret=...
-                  spctl credential create -d '{"CredentialName":"mock-cred","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"MockName","Value":"mock01"}]}'
+                  spctl credential create --name aws-cred --provider AWS \\
+                    --key ClientId=AKIA... --key ClientSecret=...
+                  spctl credential create -d '{"CredentialName":"mock-cred",
+                    "ProviderName":"MOCK",
+                    "KeyValueInfoList":[{"Key":"MockName","Value":"mock01"}]}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var data: DataOption

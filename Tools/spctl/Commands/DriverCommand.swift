@@ -24,7 +24,8 @@ struct DriverCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl driver create --name mock-driver01 --provider MOCK
-                  spctl driver create -d '{"DriverName":"mock-driver01","ProviderName":"MOCK","DriverLibFileName":"libspider-driver-mock.so"}'
+                  spctl driver create -d '{"DriverName":"mock-driver01","ProviderName":"MOCK",
+                    "DriverLibFileName":"libspider-driver-mock.so"}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var data: DataOption

@@ -14,8 +14,11 @@ struct MonitoringCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl monitoring vm -c aws-ohio -n vm-01 --metric cpu_usage
-                  spctl monitoring vm -c aws-ohio -n vm-01 --metric network_in --interval 5 --hours 24
-                  spctl monitoring vm -n vm-01 --metric cpu_usage -d '{"ConnectionName":"aws-ohio","ReqInfo":{"IntervalMinute":"1","TimeBeforeHour":"1"}}'
+                  spctl monitoring vm -c aws-ohio -n vm-01 --metric network_in \\
+                    --interval 5 --hours 24
+                  spctl monitoring vm -n vm-01 --metric cpu_usage \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"IntervalMinute":"1",
+                    "TimeBeforeHour":"1"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption

@@ -53,9 +53,11 @@ struct PriceCommand: ParsableCommand {
                 Filter keys: VMSpecName, VCpu.Count, MemSizeMiB, Gpu.Count, OSDistribution, PricingPolicy, Price, ...
                 (any case); numbers compare numerically, and a value may start with <, <=, > or >=.
                 Examples:
-                  spctl price priceinfo -c aws-ohio --filter VCpu.Count=2 --filter 'Price=<0.05'
+                  spctl price priceinfo -c aws-ohio --filter VCpu.Count=2 \\
+                    --filter 'Price=<0.05'
                   spctl price priceinfo -c aws-ohio --region us-east-2 --simple
-                  spctl price priceinfo --region us-east-2 -d '{"ConnectionName":"aws-ohio","FilterList":[{"Key":"VMSpecName","Value":"t3.micro"}]}'
+                  spctl price priceinfo --region us-east-2 -d '{"ConnectionName":"aws-ohio",
+                    "FilterList":[{"Key":"VMSpecName","Value":"t3.micro"}]}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption

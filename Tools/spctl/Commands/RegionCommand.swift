@@ -5,7 +5,12 @@ import Foundation
 struct RegionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "region", abstract: "Regions: a provider's region keys and zones, as connection configs name them.",
-        discussion: "Examples:\n  spctl region create --name aws-ohio --provider AWS --key Region=us-east-2 --zone us-east-2a\n  spctl region list",
+        discussion: """
+            Examples:
+              spctl region create --name aws-ohio --provider AWS \\
+                --key Region=us-east-2 --zone us-east-2a
+              spctl region list
+            """,
         subcommands: [Create.self, List.self, Get.self, Delete.self])
 
     static let columns: [(String, String)] = [("NAME", "RegionName"), ("PROVIDER", "ProviderName"), ("KEYS", "KeyValueInfoList"),
@@ -16,8 +21,11 @@ struct RegionCommand: ParsableCommand {
             abstract: "Add a region.",
             discussion: """
                 Examples:
-                  spctl region create --name aws-ohio --provider AWS --key Region=us-east-2 --key Zone=us-east-2a --zone us-east-2a --zone us-east-2b
-                  spctl region create -d '{"RegionName":"mock-region","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"Region","Value":"default"}]}'
+                  spctl region create --name aws-ohio --provider AWS \\
+                    --key Region=us-east-2 --key Zone=us-east-2a \\
+                    --zone us-east-2a --zone us-east-2b
+                  spctl region create -d '{"RegionName":"mock-region","ProviderName":"MOCK",
+                    "KeyValueInfoList":[{"Key":"Region","Value":"default"}]}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var data: DataOption

@@ -6,7 +6,12 @@ import Foundation
 struct RegionZoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regionzone", abstract: "The regions and zones a cloud offers.",
-        discussion: "Examples:\n  spctl regionzone list -c aws-ohio\n  spctl regionzone list --preconfig --driver aws-driver01 --credential aws-cred",
+        discussion: """
+            Examples:
+              spctl regionzone list -c aws-ohio
+              spctl regionzone list --preconfig --driver aws-driver01 \\
+                --credential aws-cred
+            """,
         subcommands: [List.self, Get.self, OrgZone.self])
 
     static let columns: [(String, String)] = [("NAME", "Name"), ("DISPLAY NAME", "DisplayName"), ("CSP DISPLAY NAME", "CSPDisplayName"),
@@ -34,7 +39,8 @@ struct RegionZoneCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl regionzone list -c aws-ohio
-                  spctl regionzone list --preconfig --driver aws-driver01 --credential aws-cred
+                  spctl regionzone list --preconfig --driver aws-driver01 \\
+                    --credential aws-cred
                   spctl regionzone list -c aws-ohio --org     (the cloud's own region JSON)
                 """)
         @OptionGroup var global: GlobalOptions
@@ -55,7 +61,8 @@ struct RegionZoneCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl regionzone get -c aws-ohio -n us-east-2
-                  spctl regionzone get --preconfig --driver aws-driver01 --credential aws-cred -n us-east-2
+                  spctl regionzone get --preconfig --driver aws-driver01 \\
+                    --credential aws-cred -n us-east-2
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption

@@ -28,7 +28,9 @@ struct TagCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl tag add -c aws-ohio --type VPC -n vpc-01 --tag env=prod
-                  spctl tag add -d '{"ConnectionName":"aws-ohio","ReqInfo":{"ResourceType":"VPC","ResourceName":"vpc-01","Tag":{"Key":"env","Value":"prod"}}}'
+                  spctl tag add -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"ResourceType":"VPC","ResourceName":"vpc-01",
+                    "Tag":{"Key":"env","Value":"prod"}}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -90,7 +92,8 @@ struct TagCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl tag remove -c aws-ohio --type VPC -n vpc-01 --key env
-                  spctl tag remove --key env -d '{"ConnectionName":"aws-ohio","ReqInfo":{"ResourceType":"VPC","ResourceName":"vpc-01"}}'
+                  spctl tag remove --key env -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"ResourceType":"VPC","ResourceName":"vpc-01"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
