@@ -23,6 +23,17 @@ need_swift() {
     command -v swift >/dev/null || { echo "Swift 6.1 or newer is required (swift.org/install)" >&2; exit 1; }
 }
 
+# The AWS driver's tests run against moto's server (a local AWS API) and read its state with
+# boto3 (a moto dependency), both through python3: pip installs moto from PyPI when python3 cannot
+# import it. Debian's python marks itself externally managed (PEP 668); PIP_BREAK_SYSTEM_PACKAGES
+# lets pip install anyway (older pips ignore it).
+need_moto() {
+    python3 -c "import moto.server, boto3" 2>/dev/null && return 0
+    python3 -m pip --version >/dev/null 2>&1 || install_missing python3-pip
+    echo "installing moto[server]==5.2.5 from PyPI"
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet 'moto[server]==5.2.5'
+}
+
 case "${1:-}" in
 start)
     install_missing "${packages[@]}"; need_swift
@@ -34,7 +45,7 @@ start)
     exec "$root/.build/release/spiderd" --data-dir "$data" "$@"
     ;;
 test)
-    install_missing "${packages[@]}"; need_swift
+    install_missing "${packages[@]}"; need_swift; need_moto
     swift build
     rm -rf .build/test-drivers
     Tools/stage-drivers.sh "$root/.build/test-drivers" "$root/.build/debug"
