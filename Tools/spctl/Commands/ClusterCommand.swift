@@ -35,8 +35,15 @@ struct ClusterCommand: ParsableCommand {
             discussion: """
                 A node group is key=value pairs: name, keypair, spec, image, disk-type, disk-size, desired, min, max, autoscaling.
                 Examples:
-                  spctl cluster create -c aws-ohio --name cluster-01 --version 1.30 --vpc vpc-01 --subnet subnet-01 --subnet subnet-02 --sg sg-01 --nodegroup name=ng-01,keypair=keypair-01,spec=t3.medium,desired=2,min=1,max=3,autoscaling=true
-                  spctl cluster create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"cluster-01","Version":"1.30","VPCName":"vpc-01","SubnetNames":["subnet-01"],"SecurityGroupNames":["sg-01"],"NodeGroupList":[{"Name":"ng-01","KeyPairName":"keypair-01","VMSpecName":"t3.medium","OnAutoScaling":"true","DesiredNodeSize":"2","MinNodeSize":"1","MaxNodeSize":"3"}]}}'
+                  spctl cluster create -c aws-ohio --name cluster-01 --version 1.30 \\
+                    --vpc vpc-01 --subnet subnet-01 --subnet subnet-02 --sg sg-01 \\
+                    --nodegroup name=ng-01,keypair=keypair-01,desired=2,min=1,max=3
+                  spctl cluster create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"cluster-01","Version":"1.30","VPCName":"vpc-01",
+                    "SubnetNames":["subnet-01"],"SecurityGroupNames":["sg-01"],
+                    "NodeGroupList":[{"Name":"ng-01","KeyPairName":"keypair-01",
+                    "VMSpecName":"t3.medium","OnAutoScaling":"true","DesiredNodeSize":"2",
+                    "MinNodeSize":"1","MaxNodeSize":"3"}]}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -107,7 +114,8 @@ struct ClusterCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl cluster upgrade -c aws-ohio -n cluster-01 --version 1.31
-                  spctl cluster upgrade -n cluster-01 -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Version":"1.31"}}'
+                  spctl cluster upgrade -n cluster-01 \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Version":"1.31"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption

@@ -13,7 +13,8 @@ struct DashboardCommand: ParsableCommand {
             Examples:
               spctl dashboard
               spctl dashboard --live --slow-ms 1500
-              spctl dashboard --live -o json | jq '.Connections[] | select(.Error != null) | .ConnectionName'
+              spctl dashboard --live -o json \\
+                | jq '.Connections[] | select(.Error != null) | .ConnectionName'
             """)
 
     @OptionGroup var global: GlobalOptions

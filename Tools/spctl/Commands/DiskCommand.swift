@@ -26,7 +26,8 @@ struct DiskCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl disk create -c aws-ohio --name disk-01 --type gp3 --size 100
-                  spctl disk create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"disk-01","DiskType":"gp3","DiskSize":"100"}}'
+                  spctl disk create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"disk-01","DiskType":"gp3","DiskSize":"100"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -84,7 +85,8 @@ struct DiskCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl disk resize -c aws-ohio -n disk-01 --size 200
-                  spctl disk resize -n disk-01 -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Size":"200"}}'
+                  spctl disk resize -n disk-01 \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Size":"200"}}'
                 """,
             aliases: ["change-size"])
         @OptionGroup var global: GlobalOptions
@@ -128,7 +130,8 @@ struct DiskCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl disk attach -c aws-ohio -n disk-01 --vm vm-01
-                  spctl disk attach -n disk-01 -d '{"ConnectionName":"aws-ohio","ReqInfo":{"VMName":"vm-01"}}'
+                  spctl disk attach -n disk-01 \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"VMName":"vm-01"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: VMOptions

@@ -27,7 +27,8 @@ struct KeyPairCommand: ParsableCommand {
                 An existing file is never replaced unless --overwrite is given.
                 Examples:
                   spctl keypair create -c aws-ohio --name keypair-01 --save keypair-01.pem
-                  spctl keypair create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"keypair-01"}}' -o json
+                  spctl keypair create -o json \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"keypair-01"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption

@@ -72,7 +72,8 @@ struct RegisterKindCommand<Kind: MappedKindSpec>: ParsableCommand {
             discussion: """
                 Examples:
                   spctl \(Kind.command) register -c aws-ohio --name \(Kind.example) --csp-id <CSP ID>
-                  spctl \(Kind.command) register -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"\(Kind.example)","CSPId":"<CSP ID>"}}'
+                  spctl \(Kind.command) register -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"\(Kind.example)","CSPId":"<CSP ID>"}}'
                 """)
     }
     @OptionGroup var global: GlobalOptions

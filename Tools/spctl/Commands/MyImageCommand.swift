@@ -24,7 +24,8 @@ struct MyImageCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl myimage snapshot -c aws-ohio --name myimage-01 --vm vm-01
-                  spctl myimage create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"myimage-01","SourceVM":"vm-01"}}'
+                  spctl myimage create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"myimage-01","SourceVM":"vm-01"}}'
                 """,
             aliases: ["create"])
         @OptionGroup var global: GlobalOptions

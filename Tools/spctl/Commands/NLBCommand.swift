@@ -65,8 +65,14 @@ struct NLBCommand: ParsableCommand {
             discussion: """
                 The health checker is the VM group's protocol and port when left out.
                 Examples:
-                  spctl nlb create -c aws-ohio --name nlb-01 --vpc vpc-01 --listener TCP:80 --vmgroup TCP:8080 --vm vm-01 --vm vm-02 --health-checker TCP:8080:10:5:3
-                  spctl nlb create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"nlb-01","VPCName":"vpc-01","Type":"PUBLIC","Scope":"REGION","Listener":{"Protocol":"TCP","Port":"80"},"VMGroup":{"Protocol":"TCP","Port":"8080","VMs":["vm-01"]},"HealthChecker":{"Protocol":"TCP","Port":"8080","Interval":"10","Timeout":"5","Threshold":"3"}}}'
+                  spctl nlb create -c aws-ohio --name nlb-01 --vpc vpc-01 --listener TCP:80 \\
+                    --vmgroup TCP:8080 --vm vm-01 --vm vm-02 --health-checker TCP:8080:10:5:3
+                  spctl nlb create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"nlb-01","VPCName":"vpc-01","Type":"PUBLIC",
+                    "Scope":"REGION","Listener":{"Protocol":"TCP","Port":"80"},
+                    "VMGroup":{"Protocol":"TCP","Port":"8080","VMs":["vm-01"]},
+                    "HealthChecker":{"Protocol":"TCP","Port":"8080","Interval":"10",
+                    "Timeout":"5","Threshold":"3"}}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -172,7 +178,8 @@ struct NLBCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl nlb add-vms -c aws-ohio -n nlb-01 --vm vm-03 --vm vm-04
-                  spctl nlb add-vms -n nlb-01 -d '{"ConnectionName":"aws-ohio","ReqInfo":{"VMs":["vm-03"]}}'
+                  spctl nlb add-vms -n nlb-01 \\
+                    -d '{"ConnectionName":"aws-ohio","ReqInfo":{"VMs":["vm-03"]}}'
                 """,
             aliases: ["addvms"])
         @OptionGroup var global: GlobalOptions
@@ -256,7 +263,7 @@ struct NLBCommand: ParsableCommand {
     struct SetHealthChecker: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-healthchecker", abstract: "Change how an NLB checks its VMs.",
-            discussion: "Example: spctl nlb set-healthchecker -c aws-ohio -n nlb-01 --health-checker TCP:9090:10:5:3")
+            discussion: "Example:\n  spctl nlb set-healthchecker -c aws-ohio -n nlb-01 \\\n    --health-checker TCP:9090:10:5:3")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ChangeOptions
         @Option(name: .customLong("health-checker"), help: ArgumentHelp("The new checker.", valueName: "protocol:port[:interval[:timeout[:threshold]]]"))

@@ -6,7 +6,11 @@ import Foundation
 struct NodeGroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nodegroup", abstract: "A cluster's node groups.",
-        discussion: "Example: spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 --desired 3 --min 1 --max 5",
+        discussion: """
+            Example:
+              spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 \\
+                --desired 3 --min 1 --max 5
+            """,
         subcommands: [Add.self, Remove.self, AutoScaling.self, Size.self])
 
     /// "name=ng-01,keypair=kp,spec=…,image=…,disk-type=…,disk-size=…,desired=2,min=1,max=3,autoscaling=true" → CB-Spider's node group request.
@@ -83,8 +87,13 @@ struct NodeGroupCommand: ParsableCommand {
             abstract: "Add a node group to a cluster.",
             discussion: """
                 Examples:
-                  spctl nodegroup add -c aws-ohio --cluster cluster-01 --name ng-02 --keypair keypair-01 --spec t3.medium --desired 2 --min 1 --max 3 --autoscaling
-                  spctl nodegroup add -c aws-ohio --cluster cluster-01 -d '{"ReqInfo":{"Name":"ng-02","KeyPairName":"keypair-01","VMSpecName":"t3.medium","OnAutoScaling":"true","DesiredNodeSize":"2","MinNodeSize":"1","MaxNodeSize":"3"}}'
+                  spctl nodegroup add -c aws-ohio --cluster cluster-01 --name ng-02 \\
+                    --keypair keypair-01 --spec t3.medium --desired 2 --min 1 --max 3 \\
+                    --autoscaling
+                  spctl nodegroup add -c aws-ohio --cluster cluster-01 \\
+                    -d '{"ReqInfo":{"Name":"ng-02","KeyPairName":"keypair-01",
+                    "VMSpecName":"t3.medium","OnAutoScaling":"true","DesiredNodeSize":"2",
+                    "MinNodeSize":"1","MaxNodeSize":"3"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: Target
@@ -126,7 +135,8 @@ struct NodeGroupCommand: ParsableCommand {
             discussion: """
                 Examples:
                   spctl nodegroup autoscaling -c aws-ohio --cluster cluster-01 -n ng-01 --on
-                  spctl nodegroup autoscaling -c aws-ohio --cluster cluster-01 -n ng-01 -d '{"ReqInfo":{"OnAutoScaling":"false"}}'
+                  spctl nodegroup autoscaling -c aws-ohio --cluster cluster-01 -n ng-01 \\
+                    -d '{"ReqInfo":{"OnAutoScaling":"false"}}'
                 """,
             aliases: ["onautoscaling", "set-autoscaling"])
         @OptionGroup var global: GlobalOptions
@@ -150,8 +160,11 @@ struct NodeGroupCommand: ParsableCommand {
             abstract: "Change a node group's desired, min and max sizes.",
             discussion: """
                 Examples:
-                  spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 --desired 3 --min 1 --max 5
-                  spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 -d '{"ReqInfo":{"DesiredNodeSize":"3","MinNodeSize":"1","MaxNodeSize":"5"}}'
+                  spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 \\
+                    --desired 3 --min 1 --max 5
+                  spctl nodegroup size -c aws-ohio --cluster cluster-01 -n ng-01 \\
+                    -d '{"ReqInfo":{"DesiredNodeSize":"3","MinNodeSize":"1",
+                    "MaxNodeSize":"5"}}'
                 """,
             aliases: ["autoscalesize", "change-size"])
         @OptionGroup var global: GlobalOptions

@@ -21,9 +21,12 @@ struct ResourceRegisterCommand: ParsableCommand {
         discussion: """
             Kinds: \(MappedKindName.all.joined(separator: ", ")). A subnet also needs --vpc.
             Examples:
-              spctl register vm -c aws-ohio --name vm-imported --csp-id i-0123456789abcdef0
-              spctl register subnet -c aws-ohio --vpc vpc-01 --name subnet-09 --csp-id subnet-0abc
-              spctl register keypair -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"kp-old","CSPId":"kp-0abc"}}'
+              spctl register vm -c aws-ohio --name vm-imported \\
+                --csp-id i-0123456789abcdef0
+              spctl register subnet -c aws-ohio --vpc vpc-01 --name subnet-09 \\
+                --csp-id subnet-0abc
+              spctl register keypair -d '{"ConnectionName":"aws-ohio",
+                "ReqInfo":{"Name":"kp-old","CSPId":"kp-0abc"}}'
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var connection: ConnectionOption

@@ -28,8 +28,12 @@ struct SecurityGroupCommand: ParsableCommand {
             discussion: """
                 A rule is <direction>,<protocol>,<from port>[,<to port>][,<CIDR>] (to port = from port, CIDR = 0.0.0.0/0 when left out).
                 Examples:
-                  spctl securitygroup create -c aws-ohio --name sg-01 --vpc vpc-01 --rule inbound,tcp,22,22,0.0.0.0/0 --rule outbound,all,-1
-                  spctl securitygroup create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"sg-01","VPCName":"vpc-01","SecurityRules":[{"Direction":"inbound","IPProtocol":"TCP","FromPort":"22","ToPort":"22","CIDR":"0.0.0.0/0"}]}}'
+                  spctl securitygroup create -c aws-ohio --name sg-01 --vpc vpc-01 \\
+                    --rule inbound,tcp,22,22,0.0.0.0/0 --rule outbound,all,-1
+                  spctl securitygroup create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"sg-01","VPCName":"vpc-01","SecurityRules":[
+                    {"Direction":"inbound","IPProtocol":"TCP","FromPort":"22","ToPort":"22",
+                    "CIDR":"0.0.0.0/0"}]}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -128,8 +132,11 @@ struct SecurityGroupCommand: ParsableCommand {
             commandName: "add-rules", abstract: "Add rules to a security group.",
             discussion: """
                 Examples:
-                  spctl securitygroup add-rules -c aws-ohio -n sg-01 --rule inbound,udp,1,65535 --rule inbound,icmp,-1
-                  spctl securitygroup add-rules -c aws-ohio -n sg-01 -d '{"ReqInfo":{"RuleInfoList":[{"Direction":"inbound","IPProtocol":"UDP","FromPort":"1","ToPort":"65535"}]}}'
+                  spctl securitygroup add-rules -c aws-ohio -n sg-01 \\
+                    --rule inbound,udp,1,65535 --rule inbound,icmp,-1
+                  spctl securitygroup add-rules -c aws-ohio -n sg-01 \\
+                    -d '{"ReqInfo":{"RuleInfoList":[{"Direction":"inbound",
+                    "IPProtocol":"UDP","FromPort":"1","ToPort":"65535"}]}}'
                 """,
             aliases: ["addrules"])
         @OptionGroup var global: GlobalOptions
@@ -140,7 +147,7 @@ struct SecurityGroupCommand: ParsableCommand {
     struct RemoveRules: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-rules", abstract: "Remove rules from a security group (given as they were added).",
-            discussion: "Example: spctl securitygroup remove-rules -c aws-ohio -n sg-01 --rule inbound,udp,1,65535",
+            discussion: "Example:\n  spctl securitygroup remove-rules -c aws-ohio -n sg-01 \\\n    --rule inbound,udp,1,65535",
             aliases: ["removerules"])
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: RuleOptions

@@ -49,9 +49,15 @@ struct VMCommand: ParsableCommand {
             abstract: "Start (create) a VM.",
             discussion: """
                 Examples:
-                  spctl vm start -c aws-ohio --name vm-01 --image ami-0abc --spec t3.micro --vpc vpc-01 --subnet subnet-01 --sg sg-01 --keypair keypair-01
-                  spctl vm start -c aws-ohio --name vm-02 --image my-image-01 --image-type MyImage --spec t3.micro --vpc vpc-01 --subnet subnet-01 --sg sg-01 --keypair keypair-01 --disk-type gp3 --disk-size 50
-                  spctl vm start -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"vm-01","ImageName":"ami-0abc","VPCName":"vpc-01","SubnetName":"subnet-01","SecurityGroupNames":["sg-01"],"VMSpecName":"t3.micro","KeyPairName":"keypair-01"}}'
+                  spctl vm start -c aws-ohio --name vm-01 --image ami-0abc --spec t3.micro \\
+                    --vpc vpc-01 --subnet subnet-01 --sg sg-01 --keypair keypair-01
+                  spctl vm start -c aws-ohio --name vm-02 --image my-image-01 \\
+                    --image-type MyImage --spec t3.micro --vpc vpc-01 --subnet subnet-01 \\
+                    --sg sg-01 --keypair keypair-01 --disk-type gp3 --disk-size 50
+                  spctl vm start -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"vm-01",
+                    "ImageName":"ami-0abc","VMSpecName":"t3.micro","VPCName":"vpc-01",
+                    "SubnetName":"subnet-01","SecurityGroupNames":["sg-01"],
+                    "KeyPairName":"keypair-01"}}'
                 """,
             aliases: ["create"])
         @OptionGroup var global: GlobalOptions

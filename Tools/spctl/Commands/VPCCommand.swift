@@ -21,8 +21,11 @@ struct VPCCommand: ParsableCommand {
             abstract: "Create a VPC with its subnets.",
             discussion: """
                 Examples:
-                  spctl vpc create -c aws-ohio --name vpc-01 --cidr 10.0.0.0/16 --subnet subnet-01=10.0.1.0/24
-                  spctl vpc create -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"10.0.0.0/16","SubnetInfoList":[{"Name":"subnet-01","IPv4_CIDR":"10.0.1.0/24"}]}}'
+                  spctl vpc create -c aws-ohio --name vpc-01 --cidr 10.0.0.0/16 \\
+                    --subnet subnet-01=10.0.1.0/24
+                  spctl vpc create -d '{"ConnectionName":"aws-ohio",
+                    "ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"10.0.0.0/16",
+                    "SubnetInfoList":[{"Name":"subnet-01","IPv4_CIDR":"10.0.1.0/24"}]}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
@@ -89,8 +92,10 @@ struct VPCCommand: ParsableCommand {
             commandName: "add-subnet", abstract: "Add a subnet to a VPC.",
             discussion: """
                 Examples:
-                  spctl vpc add-subnet -c aws-ohio --vpc vpc-01 --name subnet-02 --cidr 10.0.2.0/24
-                  spctl vpc add-subnet -d '{"ConnectionName":"aws-ohio","VPCName":"vpc-01","ReqInfo":{"Name":"subnet-02","IPv4_CIDR":"10.0.2.0/24"}}'
+                  spctl vpc add-subnet -c aws-ohio --vpc vpc-01 --name subnet-02 \\
+                    --cidr 10.0.2.0/24
+                  spctl vpc add-subnet -d '{"ConnectionName":"aws-ohio","VPCName":"vpc-01",
+                    "ReqInfo":{"Name":"subnet-02","IPv4_CIDR":"10.0.2.0/24"}}'
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var connection: ConnectionOption
