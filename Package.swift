@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "spiderd", targets: ["spiderd"]),
         .library(name: "spider-driver-mock", type: .dynamic, targets: ["MockDriver"]),
+        .library(name: "spider-driver-aws", type: .dynamic, targets: ["AWSDriver"]),
         .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
         .executable(name: "spider-pack", targets: ["spider-pack"]),
         .executable(name: "spctl", targets: ["spctl"]),
@@ -52,6 +53,12 @@ let package = Package(
             dependencies: ["SpiderDriverKit", "CLibCrypto"],
             path: "Plugins/Mock/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
+        // The AWS driver: SigV4 (libcrypto), HTTP (libcurl), XML (FoundationXML), EC2's Query API.
+        .target(
+            name: "AWSDriver",
+            dependencies: ["SpiderDriverKit", "CLibCrypto", "CCurl"],
+            path: "Plugins/AWS/Sources",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 
         // Driver bundles and registries: format, signatures, fetch, safe unpack, install store.
         .systemLibrary(name: "CArchive", path: "Registry/CArchive", pkgConfig: "libarchive",
@@ -80,6 +87,11 @@ let package = Package(
             name: "SpiderRegistryTests",
             dependencies: ["SpiderRegistry", "SpiderModels"],
             path: "Tests/SpiderRegistryTests"),
+        .testTarget(
+            name: "AWSDriverTests",
+            dependencies: ["AWSDriver"],
+            path: "Tests/AWSDriverTests",
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "SpiderHostTests",
             dependencies: ["SpiderClient", "SpiderModels", "SpiderHost"],

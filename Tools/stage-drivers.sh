@@ -11,17 +11,18 @@ toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/
 
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-# Mock driver (Swift, built by `swift build`).
-manifest=$root/Plugins/Mock/driver.json
-dir=$dest/$(field "$manifest" name)/$(field "$manifest" version)
-mkdir -p "$dir"
-install -m 0755 "$build/$(field "$manifest" library)" "$dir/"
-python3 - "$manifest" "$dir/driver.json" "$toolchain" <<'PY'
+# Swift drivers (built by `swift build`): the Mock and AWS.
+for manifest in "$root/Plugins/Mock/driver.json" "$root/Plugins/AWS/driver.json"; do
+    dir=$dest/$(field "$manifest" name)/$(field "$manifest" version)
+    mkdir -p "$dir"
+    install -m 0755 "$build/$(field "$manifest" library)" "$dir/"
+    python3 - "$manifest" "$dir/driver.json" "$toolchain" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
 m["swift_toolchain"] = sys.argv[3]
 json.dump(m, open(sys.argv[2], "w"), indent=2)
 PY
+done
 
 # Example C driver (plain gcc, no Swift).
 manifest=$root/Plugins/CExample/driver.json

@@ -1,0 +1,56 @@
+// HTTP over libcurl with keep-alive: a small pool of easy handles, each keeping its connections
+// open between calls. A call takes an idle handle (or makes one) and gives it back afterwards,
+// so concurrent calls never share a handle and sequential calls reuse connections.
+import CCurl
+import Foundation
+import SpiderDriverKit
+import Synchronization
+
+final class HTTPClient: Sendable {
+    let options: HTTPOptions
+    /// Idle handles as raw addresses (a pointer is not Sendable; the lock makes the handoff safe).
+    private let idle = Mutex<[UInt]>([])
+
+    init(options: HTTPOptions) {
+        self.options = options
+    }
+
+    deinit {
+        for address in idle.withLock({ $0 }) {
+            if let handle = UnsafeMutableRawPointer(bitPattern: address) { curl_easy_cleanup(handle) }
+        }
+    }
+
+    func send(_ request: HTTPRequest, context: CallContext?) throws -> HTTPResponse {
+        try context?.mayBlock()
+        if let context, context.isCancelled { throw HTTPFailure.cancelled }
+        let handle = try take()
+        do {
+            let response = try CurlTransfer.perform(handle, request, options: options, context: context)
+            give(handle)
+            return response
+        } catch {
+            curl_easy_cleanup(handle)   // its connection may be half-used: never reuse it
+            throw error
+        }
+    }
+
+    private func take() throws -> UnsafeMutableRawPointer {
+        if let address = idle.withLock({ $0.popLast() }), let handle = UnsafeMutableRawPointer(bitPattern: address) {
+            return handle
+        }
+        guard curlGlobalReady == CURLE_OK, let handle = curl_easy_init() else {
+            throw HTTPFailure.transport("libcurl could not be initialised")
+        }
+        return handle
+    }
+
+    private func give(_ handle: UnsafeMutableRawPointer) {
+        let kept = idle.withLock { list -> Bool in
+            guard list.count < options.maxIdleHandles else { return false }
+            list.append(UInt(bitPattern: handle))
+            return true
+        }
+        if !kept { curl_easy_cleanup(handle) }
+    }
+}

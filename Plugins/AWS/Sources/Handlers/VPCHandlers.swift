@@ -1,0 +1,173 @@
+// vpc.*: a VPC with its subnets, each tagged Name=<Spider name>. Like CB-Spider, a new VPC gets an
+// internet gateway and a default route to it in its main route table, so its VMs can reach out;
+// deleting the VPC takes them (and its subnets) away again. A failed create removes what it made.
+import SpiderDriverKit
+import SpiderModels
+
+extension AWSConnection {
+    func createVPC(_ request: VPCReqInfo, _ context: CallContext) throws -> VPCInfo {
+        let name = try requireName(request.IId.NameId)
+        let ec2 = try ec2()
+        var params: EC2Params = ["CidrBlock": request.IPv4_CIDR]
+        params.tagSpecification("vpc", name: name, tags: request.TagList)
+        let vpcID = try ec2.call("CreateVpc", params, context: context).find("vpc")?.string("vpcId") ?? ""
+        guard !vpcID.isEmpty else { throw DriverError.internal("aws CreateVpc answered without a vpcId") }
+        do {
+            try addInternetAccess(vpcID, name: name, ec2, context)
+            for (index, subnet) in request.SubnetInfoList.enumerated() {
+                try createSubnet(subnet, in: vpcID, field: "SubnetInfoList[\(index)]", ec2, context)
+            }
+            return try describeVPC(vpcID, ec2, context)
+        } catch {
+            // Best effort, ignoring the call's cancellation: leave nothing half made behind.
+            try? removeVPC(vpcID, ec2, nil)
+            throw error
+        }
+    }
+
+    func listVPCs(_ context: CallContext) throws -> VPCList {
+        let ec2 = try ec2()
+        let vpcs = try ec2.call("DescribeVpcs", context: context).items("vpcSet")
+        let subnets = try ec2.call("DescribeSubnets", context: context).items("subnetSet")
+        return VPCList(vpcs.map { vpc in
+            Self.vpcInfo(vpc, subnets: subnets.filter { $0.string("vpcId") == vpc.string("vpcId") })
+        })
+    }
+
+    func getVPC(_ request: IIDRequest, _ context: CallContext) throws -> VPCInfo {
+        try describeVPC(try requireSystemID(request.IId, "VPC"), try ec2(), context)
+    }
+
+    func deleteVPC(_ request: IIDRequest, _ context: CallContext) throws -> EmptyResult {
+        let ec2 = try ec2()
+        let vpcID = try requireSystemID(request.IId, "VPC")
+        _ = try describeVPC(vpcID, ec2, context)   // NOT_FOUND before anything is touched
+        try checkVPCUnused(vpcID, label: request.IId.NameId.isEmpty ? vpcID : request.IId.NameId, ec2, context)
+        try removeVPC(vpcID, ec2, context)
+        return EmptyResult()
+    }
+
+    func addSubnet(_ request: SubnetAddReqInfo, _ context: CallContext) throws -> VPCInfo {
+        let ec2 = try ec2()
+        let vpcID = try requireSystemID(request.VPCIID, "VPC", field: "VPCIID")
+        _ = try requireName(request.SubnetInfo.IId.NameId, field: "SubnetInfo.IId.NameId")
+        try createSubnet(request.SubnetInfo, in: vpcID, field: "SubnetInfo", ec2, context)
+        return try describeVPC(vpcID, ec2, context)
+    }
+
+    func removeSubnet(_ request: SubnetRemoveReqInfo, _ context: CallContext) throws -> EmptyResult {
+        let ec2 = try ec2()
+        let vpcID = try requireSystemID(request.VPCIID, "VPC", field: "VPCIID")
+        let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
+        var params = EC2Params()
+        params.list("SubnetId", [subnetID])
+        let subnet = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first
+        guard let subnet, subnet.string("vpcId") == vpcID else {
+            throw DriverError.notFound("subnet '\(request.SubnetIID.NameId)' (\(subnetID)) is not in VPC \(vpcID)")
+        }
+        _ = try ec2.call("DeleteSubnet", ["SubnetId": subnetID], context: context)
+        return EmptyResult()
+    }
+
+    // MARK: steps
+
+    func describeVPC(_ vpcID: String, _ ec2: EC2Client, _ context: CallContext?) throws -> VPCInfo {
+        var params = EC2Params()
+        params.list("VpcId", [vpcID])
+        guard let vpc = try ec2.call("DescribeVpcs", params, context: context).items("vpcSet").first else {
+            throw DriverError.notFound("VPC \(vpcID) does not exist")
+        }
+        var filter = EC2Params()
+        filter.filter("vpc-id", [vpcID])
+        let subnets = try ec2.call("DescribeSubnets", filter, context: context).items("subnetSet")
+        return Self.vpcInfo(vpc, subnets: subnets)
+    }
+
+    private func createSubnet(_ subnet: SubnetInfo, in vpcID: String, field: String, _ ec2: EC2Client,
+                              _ context: CallContext) throws {
+        let name = try requireName(subnet.IId.NameId, field: "\(field).IId.NameId")
+        var params: EC2Params = ["VpcId": vpcID, "CidrBlock": subnet.IPv4_CIDR]
+        let zone = subnet.Zone.isEmpty ? settings.zone : subnet.Zone
+        if !zone.isEmpty { params["AvailabilityZone"] = zone }
+        params.tagSpecification("subnet", name: name, tags: subnet.TagList)
+        _ = try ec2.call("CreateSubnet", params, context: context)
+    }
+
+    private func addInternetAccess(_ vpcID: String, name: String, _ ec2: EC2Client, _ context: CallContext) throws {
+        var params = EC2Params()
+        params.tagSpecification("internet-gateway", name: name, tags: nil)
+        let gateway = try ec2.call("CreateInternetGateway", params, context: context)
+            .find("internetGateway")?.string("internetGatewayId") ?? ""
+        guard !gateway.isEmpty else { throw DriverError.internal("aws CreateInternetGateway answered without an ID") }
+        _ = try ec2.call("AttachInternetGateway", ["InternetGatewayId": gateway, "VpcId": vpcID], context: context)
+        var filter = EC2Params()
+        filter.filter("vpc-id", [vpcID])
+        filter.filter("association.main", ["true"])
+        guard let table = try ec2.call("DescribeRouteTables", filter, context: context).items("routeTableSet").first else {
+            throw DriverError.internal("aws: VPC \(vpcID) has no main route table")
+        }
+        _ = try ec2.call("CreateRoute", ["RouteTableId": table.string("routeTableId"), "DestinationCidrBlock": "0.0.0.0/0",
+                                         "GatewayId": gateway], context: context)
+    }
+
+    /// CONFLICT while security groups other than the default one, or instances, use the VPC.
+    private func checkVPCUnused(_ vpcID: String, label: String, _ ec2: EC2Client, _ context: CallContext) throws {
+        var filter = EC2Params()
+        filter.filter("vpc-id", [vpcID])
+        let groups = try ec2.call("DescribeSecurityGroups", filter, context: context).items("securityGroupInfo")
+            .filter { $0.string("groupName") != "default" }
+        if !groups.isEmpty {
+            let names = groups.map { "'\($0.spiderName(or: $0.string("groupName")))' (\($0.string("groupId")))" }
+            throw DriverError.conflict("VPC '\(label)' is used by security group(s) " + names.joined(separator: ", "))
+        }
+        var instances = filter
+        instances.filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"])
+        let vms = try ec2.call("DescribeInstances", instances, context: context).items("reservationSet")
+            .flatMap { $0.items("instancesSet") }
+        if !vms.isEmpty {
+            let names = vms.map { "'\($0.spiderName(or: $0.string("instanceId")))'" }
+            throw DriverError.conflict("VPC '\(label)' is used by VM(s) " + names.joined(separator: ", "))
+        }
+    }
+
+    /// Subnets, internet gateways, extra route tables, then the VPC.
+    private func removeVPC(_ vpcID: String, _ ec2: EC2Client, _ context: CallContext?) throws {
+        var filter = EC2Params()
+        filter.filter("vpc-id", [vpcID])
+        for subnet in try ec2.call("DescribeSubnets", filter, context: context).items("subnetSet") {
+            _ = try ec2.call("DeleteSubnet", ["SubnetId": subnet.string("subnetId")], context: context)
+        }
+        var attached = EC2Params()
+        attached.filter("attachment.vpc-id", [vpcID])
+        for gateway in try ec2.call("DescribeInternetGateways", attached, context: context).items("internetGatewaySet") {
+            let id = gateway.string("internetGatewayId")
+            _ = try ec2.call("DetachInternetGateway", ["InternetGatewayId": id, "VpcId": vpcID], context: context)
+            _ = try ec2.call("DeleteInternetGateway", ["InternetGatewayId": id], context: context)
+        }
+        for table in try ec2.call("DescribeRouteTables", filter, context: context).items("routeTableSet")
+        where !table.items("associationSet").contains(where: { $0.string("main") == "true" }) {
+            _ = try ec2.call("DeleteRouteTable", ["RouteTableId": table.string("routeTableId")], context: context)
+        }
+        _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
+    }
+
+    // MARK: shapes
+
+    static func vpcInfo(_ vpc: XMLNode, subnets: [XMLNode]) -> VPCInfo {
+        let id = vpc.string("vpcId")
+        return VPCInfo(IId: IID(NameId: vpc.spiderName(), SystemId: id), IPv4_CIDR: vpc.string("cidrBlock"),
+                       SubnetInfoList: subnets.map(subnetInfo), TagList: vpc.userTags,
+                       KeyValueList: keyValues([("State", vpc.string("state")), ("IsDefault", vpc.string("isDefault")),
+                                                ("DhcpOptionsId", vpc.string("dhcpOptionsId")),
+                                                ("InstanceTenancy", vpc.string("instanceTenancy"))]))
+    }
+
+    static func subnetInfo(_ subnet: XMLNode) -> SubnetInfo {
+        SubnetInfo(IId: IID(NameId: subnet.spiderName(), SystemId: subnet.string("subnetId")),
+                   Zone: subnet.string("availabilityZone"), IPv4_CIDR: subnet.string("cidrBlock"),
+                   TagList: subnet.userTags,
+                   KeyValueList: keyValues([("VpcId", subnet.string("vpcId")), ("State", subnet.string("state")),
+                                            ("AvailabilityZoneId", subnet.string("availabilityZoneId")),
+                                            ("AvailableIpAddressCount", subnet.string("availableIpAddressCount"))]))
+    }
+}
