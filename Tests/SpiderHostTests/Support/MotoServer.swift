@@ -5,7 +5,7 @@
 import Foundation
 import Glibc
 
-final class MotoServer: @unchecked Sendable {
+final class MotoServer: Sendable {
     let pid: pid_t
     let port: Int
     /// The URL the driver's `Endpoint` key and boto3's endpoint_url take.
