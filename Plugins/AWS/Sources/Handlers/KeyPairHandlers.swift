@@ -58,8 +58,8 @@ extension AWSConnection {
             throw DriverError.conflict("key pair '\(key.spiderName(or: key.string("keyName")))' is used by VM(s) "
                                        + vms.map { "'\($0.spiderName(or: $0.string("instanceId")))'" }.joined(separator: ", "))
         }
-        let id = key.string("keyPairId")
-        _ = try ec2.call("DeleteKeyPair", id.isEmpty ? ["KeyName": key.string("keyName")] : ["KeyPairId": id], context: context)
+        // By name: AWS accepts either, and moto 5.2 ignores KeyPairId in DeleteKeyPair.
+        _ = try ec2.call("DeleteKeyPair", ["KeyName": key.string("keyName")], context: context)
         return EmptyResult()
     }
 
