@@ -6,6 +6,8 @@ import SpiderModels
 final class AWSConnection: DriverConnection {
     let settings: AWSSettings
     let http: HTTPClient
+    /// Catalogue caches and reboots in flight (compute operations).
+    let compute = ComputeState()
 
     init(settings: AWSSettings, http: HTTPClient) {
         self.settings = settings
@@ -44,12 +46,13 @@ final class AWSConnection: DriverConnection {
         .aws("keypair.list") { (c, _: EmptyRequest, ctx) in try c.listKeyPairs(ctx) }
         .aws("keypair.get") { (c, r: IIDRequest, ctx) in try c.getKeyPair(r, ctx) }
         .aws("keypair.delete") { (c, r: IIDRequest, ctx) in try c.deleteKeyPair(r, ctx) }
+        .computeOperations()
 }
 
 extension Operations where Connection == AWSConnection {
     /// Registers an operation that calls AWS (never immediate: every one does network I/O).
     /// Outside regionzone.*, a pre-connection answers INVALID_ARGUMENT.
-    fileprivate func aws<Request: Decodable & Sendable, Result: Encodable & Sendable>(
+    func aws<Request: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String, needsRegion: Bool = true,
         _ body: @escaping @Sendable (AWSConnection, Request, CallContext) throws -> Result
     ) -> Operations {

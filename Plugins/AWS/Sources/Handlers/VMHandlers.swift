@@ -1,0 +1,264 @@
+// vm.start / vm.list / vm.get: RunInstances in a subnet with the given security groups on its
+// primary network interface (with a public IP, as CB-Spider's VMs have), the key pair, the root
+// disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user.
+// Every reference is checked first, so a missing one answers NOT_FOUND naming it.
+import Foundation
+import SpiderDriverKit
+import SpiderModels
+
+extension AWSConnection {
+    static let ebsVolumeTypes: Set<String> = ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"]
+
+    func startVM(_ request: VMReqInfo, _ context: CallContext) throws -> VMInfo {
+        let name = try requireName(request.IId.NameId)
+        let imageType = request.ImageType.flatMap { $0.isEmpty ? nil : $0 } ?? "PublicImage"
+        guard imageType == "PublicImage" || imageType == "MyImage" else {
+            throw DriverError.invalidArgument("ImageType: '\(imageType)' is not PublicImage or MyImage")
+        }
+        if let disks = request.DataDiskIIDs, !disks.isEmpty {
+            throw DriverError.unsupported("DataDiskIIDs: attaching disks at vm.start is not supported by the AWS driver yet")
+        }
+        let ec2 = try ec2()
+
+        // References, in the order OPERATIONS.md names them.
+        let imageRef = request.ImageIID.SystemId.isEmpty ? request.ImageIID.NameId : request.ImageIID.SystemId
+        let image = try describeImage(imageRef, ec2, context)
+        _ = try describeInstanceType(request.VMSpecName, ec2, context)
+        let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
+        _ = try describeVPC(vpcID, ec2, context)
+        let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
+        try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, ec2, context)
+        guard !request.SecurityGroupIIDs.isEmpty else {
+            throw DriverError.invalidArgument("SecurityGroupIIDs: at least one security group is required")
+        }
+        var groupIDs: [String] = []
+        for (index, iid) in request.SecurityGroupIIDs.enumerated() {
+            let id = try requireSystemID(iid, "security group", field: "SecurityGroupIIDs[\(index)]")
+            let group = try describeSecurityGroup(id, ec2, context)
+            guard group.VpcIID.SystemId == vpcID else {
+                throw DriverError.notFound("security group '\(iid.NameId)' (\(id)) is not in VPC \(vpcID)")
+            }
+            if !groupIDs.contains(id) { groupIDs.append(id) }
+        }
+        let key = try describeKeyPair(request.KeyPairIID, ec2, context)
+        let rootDisk = try Self.rootDisk(request, image: image)
+        try checkNameFree(name, ec2, context)
+
+        let windows = Self.osPlatform(of: image) == "Windows"
+        var params: EC2Params = ["ImageId": image.string("imageId"), "InstanceType": request.VMSpecName,
+                                 "MinCount": "1", "MaxCount": "1", "KeyName": key.string("keyName")]
+        params.add("NetworkInterface.1.DeviceIndex", "0")
+        params.add("NetworkInterface.1.SubnetId", subnetID)
+        params.list("NetworkInterface.1.SecurityGroupId", groupIDs)
+        params.add("NetworkInterface.1.AssociatePublicIpAddress", "true")
+        params.add("NetworkInterface.1.DeleteOnTermination", "true")
+        if let rootDisk {
+            params.add("BlockDeviceMapping.1.DeviceName", image.string("rootDeviceName"))
+            params.add("BlockDeviceMapping.1.Ebs.DeleteOnTermination", "true")
+            if let size = rootDisk.size { params.add("BlockDeviceMapping.1.Ebs.VolumeSize", String(size)) }
+            if let type = rootDisk.type { params.add("BlockDeviceMapping.1.Ebs.VolumeType", type) }
+        }
+        let publicKey = key.string("publicKey")
+        if !windows && !publicKey.isEmpty {
+            params["UserData"] = VMUserData.base64(user: Self.defaultVMUser, publicKey: publicKey)
+        }
+        params.tagSpecification("instance", name: name, tags: request.TagList)
+        params.tagSpecification("volume", name: name, tags: request.TagList)
+
+        let reply = try ec2.call("RunInstances", params, context: context)
+        guard let instanceID = reply.items("instancesSet").first?.string("instanceId"), !instanceID.isEmpty else {
+            throw DriverError.internal("aws RunInstances answered without an instanceId")
+        }
+        // Read back as a get would (IPs, root volume); a VM that is starting may lack some yet.
+        return try vmInfos([try describeInstance(instanceID, ec2, context)], ec2, context)[0]
+    }
+
+    func listVMs(_ context: CallContext) throws -> VMList {
+        let ec2 = try ec2()
+        var filter = EC2Params()
+        filter.filter("instance-state-name", VMStatusMapping.liveStates)
+        return VMList(try vmInfos(try describeInstances(filter, ec2, context), ec2, context))
+    }
+
+    func getVM(_ request: IIDRequest, _ context: CallContext) throws -> VMInfo {
+        let ec2 = try ec2()
+        let instance = try describeInstance(try requireSystemID(request.IId, "VM"), ec2, context)
+        guard instance.find("instanceState")?.string("name") != "terminated" else {
+            throw DriverError.notFound("VM '\(request.IId.NameId)' (\(request.IId.SystemId)) is terminated")
+        }
+        return try vmInfos([instance], ec2, context)[0]
+    }
+
+    // MARK: steps
+
+    /// Every instance the filter selects, over all pages.
+    func describeInstances(_ params: EC2Params, _ ec2: EC2Client, _ context: CallContext?) throws -> [XMLNode] {
+        var all: [XMLNode] = []
+        var token = ""
+        repeat {
+            var page = params
+            if !token.isEmpty { page["NextToken"] = token }
+            let reply = try ec2.call("DescribeInstances", page, context: context)
+            all += reply.items("reservationSet").flatMap { $0.items("instancesSet") }
+            token = reply.string("nextToken")
+        } while !token.isEmpty
+        return all
+    }
+
+    /// One instance by its ID (AWS answers InvalidInstanceID.NotFound for an unknown one).
+    func describeInstance(_ instanceID: String, _ ec2: EC2Client, _ context: CallContext?) throws -> XMLNode {
+        var params = EC2Params()
+        params.list("InstanceId", [instanceID])
+        guard let instance = try describeInstances(params, ec2, context).first else {
+            throw DriverError.notFound("VM \(instanceID) does not exist")
+        }
+        return instance
+    }
+
+    private func checkSubnet(_ subnetID: String, label: String, in vpcID: String, _ ec2: EC2Client,
+                             _ context: CallContext) throws {
+        var params = EC2Params()
+        params.list("SubnetId", [subnetID])
+        let subnet = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first
+        guard let subnet, subnet.string("vpcId") == vpcID else {
+            throw DriverError.notFound("subnet '\(label)' (\(subnetID)) is not in VPC \(vpcID)")
+        }
+    }
+
+    /// ALREADY_EXISTS when a live instance already carries the name.
+    private func checkNameFree(_ name: String, _ ec2: EC2Client, _ context: CallContext) throws {
+        var filter = EC2Params()
+        filter.filter("tag:Name", [name])
+        filter.filter("instance-state-name", VMStatusMapping.liveStates)
+        if let other = try describeInstances(filter, ec2, context).first {
+            throw DriverError.alreadyExists("VM '\(name)' already exists (\(other.string("instanceId")))")
+        }
+    }
+
+    /// The root disk's size and type when the request sets either; nil keeps the image's own.
+    static func rootDisk(_ request: VMReqInfo, image: XMLNode) throws -> (size: Int?, type: String?)? {
+        let sizeText = (request.RootDiskSize ?? "").trimmingCharacters(in: .whitespaces)
+        let typeText = (request.RootDiskType ?? "").trimmingCharacters(in: .whitespaces)
+        var size: Int?
+        if !sizeText.isEmpty && sizeText.lowercased() != "default" {
+            guard let value = Int(sizeText), value > 0 else {
+                throw DriverError.invalidArgument("RootDiskSize: '\(sizeText)' is not a size in GB")
+            }
+            let imageSize = Int(rootDeviceMapping(of: image)?.find("ebs")?.string("volumeSize") ?? "") ?? 0
+            guard value >= imageSize else {
+                throw DriverError.invalidArgument("RootDiskSize: \(value) GB is smaller than image \(image.string("imageId"))'s "
+                                                  + "root disk (\(imageSize) GB)")
+            }
+            size = value
+        }
+        var type: String?
+        if !typeText.isEmpty && typeText.lowercased() != "default" {
+            guard ebsVolumeTypes.contains(typeText) else {
+                throw DriverError.invalidArgument("RootDiskType: '\(typeText)' is not an EBS volume type ("
+                                                  + ebsVolumeTypes.sorted().joined(separator: ", ") + ")")
+            }
+            type = typeText
+        }
+        return size == nil && type == nil ? nil : (size, type)
+    }
+
+    /// VMInfo for instances, with what the instance record lacks fetched once for all of them:
+    /// root volumes (type and size), key-pair IDs and which images are the account's own (MyImage).
+    func vmInfos(_ instances: [XMLNode], _ ec2: EC2Client, _ context: CallContext?) throws -> [VMInfo] {
+        guard !instances.isEmpty else { return [] }
+        let rootVolumeIDs = instances.compactMap { Self.rootVolumeID(of: $0) }
+        var volumes: [String: XMLNode] = [:]
+        if !rootVolumeIDs.isEmpty {
+            var params = EC2Params()
+            params.filter("volume-id", rootVolumeIDs)
+            for volume in try ec2.call("DescribeVolumes", params, context: context).items("volumeSet") {
+                volumes[volume.string("volumeId")] = volume
+            }
+        }
+        var keyIDs: [String: String] = [:]
+        let keyNames = Set(instances.map { $0.string("keyName") }.filter { !$0.isEmpty })
+        if !keyNames.isEmpty {
+            var params = EC2Params()
+            params.filter("key-name", keyNames.sorted())
+            for key in try ec2.call("DescribeKeyPairs", params, context: context).items("keySet") {
+                keyIDs[key.string("keyName")] = Self.keyID(key)
+            }
+        }
+        var ownImages: Set<String> = []
+        let imageIDs = Set(instances.map { $0.string("imageId") }.filter { !$0.isEmpty })
+        if !imageIDs.isEmpty {
+            var params = EC2Params()
+            params.list("Owner", ["self"])
+            params.filter("image-id", imageIDs.sorted())
+            ownImages = Set(try ec2.call("DescribeImages", params, context: context).items("imagesSet").map { $0.string("imageId") })
+        }
+        return instances.map { instance in
+            Self.vmInfo(instance, region: ec2.region, rootVolume: Self.rootVolumeID(of: instance).flatMap { volumes[$0] },
+                        keyID: keyIDs[instance.string("keyName")], myImage: ownImages.contains(instance.string("imageId")),
+                        rebooting: compute.isRebooting(instance.string("instanceId")))
+        }
+    }
+
+    // MARK: shapes
+
+    static func rootVolumeID(of instance: XMLNode) -> String? {
+        let root = instance.string("rootDeviceName")
+        let id = instance.items("blockDeviceMapping").first { $0.string("deviceName") == root }?.find("ebs")?.string("volumeId")
+        return id?.isEmpty == false ? id : nil
+    }
+
+    /// The instance's security groups: its own groupSet, or its primary interface's (the same on
+    /// AWS; moto fills only the interface's when the groups came with the interface).
+    static func securityGroups(of instance: XMLNode) -> [IID] {
+        var groups = instance.items("groupSet")
+        if groups.isEmpty {
+            let interfaces = instance.items("networkInterfaceSet")
+            let primary = interfaces.first { $0.find("attachment")?.string("deviceIndex") == "0" } ?? interfaces.first
+            groups = primary?.items("groupSet") ?? []
+        }
+        return groups.map { IID(NameId: $0.string("groupName"), SystemId: $0.string("groupId")) }
+    }
+
+    static func vmInfo(_ instance: XMLNode, region: String, rootVolume: XMLNode?, keyID: String?, myImage: Bool,
+                       rebooting: Bool) -> VMInfo {
+        let id = instance.string("instanceId")
+        let windows = instance.string("platform").lowercased() == "windows"
+        let publicIP = instance.string("ipAddress"), privateIP = instance.string("privateIpAddress")
+        let accessIP = publicIP.isEmpty ? privateIP : publicIP
+        let port = windows ? "3389" : "22"
+        let rootName = instance.string("rootDeviceName")
+        let dataDisks = instance.items("blockDeviceMapping").filter { $0.string("deviceName") != rootName }
+            .compactMap { $0.find("ebs")?.string("volumeId") }.filter { !$0.isEmpty }
+        let interfaces = instance.items("networkInterfaceSet")
+        let primary = interfaces.first { $0.find("attachment")?.string("deviceIndex") == "0" } ?? interfaces.first
+        let keyName = instance.string("keyName")
+        let state = instance.find("instanceState")?.string("name") ?? ""
+        let imageID = instance.string("imageId")
+        return VMInfo(
+            IId: IID(NameId: instance.spiderName(), SystemId: id), StartTime: instance.string("launchTime"),
+            Region: RegionInfo(Region: region, Zone: instance.find("placement")?.string("availabilityZone") ?? ""),
+            ImageType: myImage ? "MyImage" : "PublicImage", ImageIId: IID(NameId: imageID, SystemId: imageID),
+            VMSpecName: instance.string("instanceType"),
+            VpcIID: IID(NameId: "", SystemId: instance.string("vpcId")),
+            SubnetIID: IID(NameId: "", SystemId: instance.string("subnetId")),
+            SecurityGroupIIds: securityGroups(of: instance),
+            KeyPairIId: IID(NameId: keyName, SystemId: keyID ?? keyName),
+            RootDiskType: rootVolume?.string("volumeType") ?? "", RootDiskSize: rootVolume?.string("size") ?? "",
+            RootDeviceName: rootName, DataDiskIIDs: dataDisks.isEmpty ? nil : dataDisks.map { IID(NameId: "", SystemId: $0) },
+            VMBootDisk: rootName, VMBlockDisk: rootName,
+            VMUserId: windows ? "Administrator" : defaultVMUser,
+            NetworkInterface: primary?.string("networkInterfaceId") ?? "",
+            PublicIP: publicIP, PublicDNS: instance.string("dnsName").isEmpty ? nil : instance.string("dnsName"),
+            PrivateIP: privateIP, PrivateDNS: instance.string("privateDnsName").isEmpty ? nil : instance.string("privateDnsName"),
+            Platform: windows ? "WINDOWS" : "LINUX",
+            SSHAccessPoint: accessIP.isEmpty || windows ? nil : "\(accessIP):22",
+            AccessPoint: accessIP.isEmpty ? "" : "\(accessIP):\(port)",
+            TagList: instance.userTags,
+            KeyValueList: keyValues([("State", state), ("Status", VMStatusMapping.status(awsState: state, rebooting: rebooting).rawValue),
+                                     ("Architecture", instance.string("architecture")),
+                                     ("Hypervisor", instance.string("hypervisor")),
+                                     ("VirtualizationType", instance.string("virtualizationType")),
+                                     ("RootDeviceType", instance.string("rootDeviceType")),
+                                     ("RootVolumeId", rootVolume?.string("volumeId") ?? "")]))
+    }
+}
