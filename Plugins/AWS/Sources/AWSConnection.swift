@@ -46,6 +46,7 @@ final class AWSConnection: DriverConnection {
         .aws("keypair.list") { (c, _: EmptyRequest, ctx) in try c.listKeyPairs(ctx) }
         .aws("keypair.get") { (c, r: IIDRequest, ctx) in try c.getKeyPair(r, ctx) }
         .aws("keypair.delete") { (c, r: IIDRequest, ctx) in try c.deleteKeyPair(r, ctx) }
+        .storageOperations()
         .computeOperations()
 }
 
