@@ -21,7 +21,8 @@ enum PriceRoutes {
                 let gw = try gateway(app, req)
                 let region = try regionName(req)
                 let filterList = req.body.isEmpty ? [] : try req.decode(PriceQuery.self, what: "price query").FilterList ?? []
-                let filter = try PriceFilter(filterList)
+                let filter: PriceFilter
+                do throws(PriceFilterError) { filter = try PriceFilter(filterList) } catch { throw HostError.badRequest(error.description) }
                 let simple = req.flag("simple")
                 let request = PriceListRequest(RegionName: region, FilterList: filterList.isEmpty ? nil : filterList)
                 if filter.isEmpty && !simple {

@@ -44,7 +44,8 @@ struct EC2PriceList: Sendable {
 
     /// `price.vm.list`: the region's prices that match `filters` (the host's filter rules).
     func cloudPrice(region: String, filters: [KeyValue] = []) throws -> CloudPrice {
-        let filter = try PriceListFilter(filters)
+        let filter: PriceFilter
+        do throws(PriceFilterError) { filter = try PriceFilter(filters) } catch { throw DriverError.invalidArgument(error.description) }
         let description = ["AWS Price List", offer.offerCode, offer.publicationDate.map { "published \($0)" }]
             .compactMap { $0 }.joined(separator: " ")
         return CloudPrice(Meta: PriceMeta(Version: offer.version ?? offer.formatVersion ?? "", Description: description),

@@ -1,23 +1,28 @@
-// The FilterList of `/priceinfo/vm/{RegionName}`, applied by the host so every driver filters the
-// same way: each {Key, Value} must hold (AND); keys are matched case-insensitively; a Value that
-// is a number (optionally after =, <, <=, >, >=) compares numerically, any other Value compares
-// as text (case-insensitive); an empty Value matches everything.
+// The FilterList of `/priceinfo/vm/{RegionName}`: the host applies it so every driver filters the
+// same way, and a driver may apply it too to return less. Each {Key, Value} must hold (AND); keys
+// are matched case-insensitively; a Value that is a number (optionally after =, <, <=, >, >=)
+// compares numerically, any other Value compares as text (case-insensitive); an empty Value
+// matches everything.
 import Foundation
-import SpiderModels
 
-struct PriceFilter {
+/// A FilterList entry that cannot be applied, with a sentence naming it.
+public struct PriceFilterError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+public struct PriceFilter: Sendable {
     /// A filter key and what it reads from a price entry.
-    private struct Field {
+    private struct Field: Sendable {
         let name: String
         let read: @Sendable (Price) -> String?
     }
 
-    private enum Comparison {
+    private enum Comparison: Sendable {
         case text(String)
         case number(op: String, Double)
     }
 
-    private struct Condition {
+    private struct Condition: Sendable {
         let field: Field
         let comparison: Comparison
     }
@@ -55,20 +60,20 @@ struct PriceFilter {
 
     private static func spec(_ p: Price) -> VMSpecInfo? { p.ProductInfo.VMSpecInfo }
 
-    static var knownKeys: [String] { fields.map(\.name) }
+    public static var knownKeys: [String] { fields.map(\.name) }
 
     private let conditions: [Condition]
 
-    var isEmpty: Bool { conditions.isEmpty }
+    public var isEmpty: Bool { conditions.isEmpty }
 
-    /// Parses a FilterList; an unknown key or a bad comparison is a 400 naming the entry.
-    init(_ list: [KeyValue]) throws {
+    /// Parses a FilterList; an unknown key or a comparison without a number is an error naming the entry.
+    public init(_ list: [KeyValue]) throws(PriceFilterError) {
         var conditions: [Condition] = []
         for (index, entry) in list.enumerated() {
             let key = entry.Key.trimmingCharacters(in: .whitespaces)
             guard let field = Self.fieldsByKey[key.lowercased()] else {
-                throw HostError.badRequest("FilterList[\(index)].Key '\(entry.Key)' is not a filter key; known keys: "
-                                           + Self.knownKeys.joined(separator: ", "))
+                throw PriceFilterError(description: "FilterList[\(index)].Key '\(entry.Key)' is not a filter key; known keys: "
+                                       + Self.knownKeys.joined(separator: ", "))
             }
             let value = entry.Value.trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { continue }
@@ -77,11 +82,11 @@ struct PriceFilter {
         self.conditions = conditions
     }
 
-    private static func comparison(_ value: String, index: Int) throws -> Comparison {
+    private static func comparison(_ value: String, index: Int) throws(PriceFilterError) -> Comparison {
         for op in [">=", "<=", ">", "<", "="] where value.hasPrefix(op) {
             let operand = value.dropFirst(op.count).trimmingCharacters(in: .whitespaces)
             guard let number = Double(operand) else {
-                throw HostError.badRequest("FilterList[\(index)].Value '\(value)': '\(op)' needs a number after it")
+                throw PriceFilterError(description: "FilterList[\(index)].Value '\(value)': '\(op)' needs a number after it")
             }
             return .number(op: op, number)
         }
@@ -89,7 +94,7 @@ struct PriceFilter {
         return .text(value.lowercased())
     }
 
-    func matches(_ price: Price) -> Bool {
+    public func matches(_ price: Price) -> Bool {
         conditions.allSatisfy { condition in
             guard let actual = condition.field.read(price) else { return false }
             switch condition.comparison {
