@@ -1,7 +1,7 @@
 // image.*: public images. The list is AWS's own (Owners=amazon) current OS families, asked with
 // name filters (never the whole public catalogue, which has tens of thousands) and cached for a
-// while. An image is named by its AMI ID, as CB-Spider's AWS driver does; a get by another name
-// looks the name up among the images Amazon and the account own.
+// while. An image is named by its AMI ID (Name and IId; AWS's image name is in KeyValueList), as
+// VMs are started from one; a get by AWS's image name looks it up among Amazon's and the account's.
 import SpiderDriverKit
 import SpiderModels
 
@@ -60,12 +60,12 @@ extension AWSConnection {
         let id = image.string("imageId")
         let root = rootDeviceMapping(of: image)
         return ImageInfo(
-            IId: IID(NameId: id, SystemId: id), Name: image.string("name"),
+            IId: IID(NameId: id, SystemId: id), Name: id,
             OSArchitecture: image.string("architecture"), OSPlatform: osPlatform(of: image),
             OSDistribution: image.string("description").isEmpty ? image.string("name") : image.string("description"),
             OSDiskType: root?.find("ebs")?.string("volumeType") ?? "", OSDiskSizeGB: root?.find("ebs")?.string("volumeSize") ?? "",
             ImageStatus: imageStatus(image.string("imageState")),
-            KeyValueList: keyValues([("ImageId", id), ("OwnerId", image.string("imageOwnerId")),
+            KeyValueList: keyValues([("ImageName", image.string("name")), ("OwnerId", image.string("imageOwnerId")),
                                      ("OwnerAlias", image.string("imageOwnerAlias")), ("CreationDate", image.string("creationDate")),
                                      ("RootDeviceName", image.string("rootDeviceName")),
                                      ("RootDeviceType", image.string("rootDeviceType")),
