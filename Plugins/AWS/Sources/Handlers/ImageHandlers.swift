@@ -1,7 +1,8 @@
-// image.*: public images. The list is AWS's own (Owners=amazon) current OS families, asked with
-// name filters (never the whole public catalogue, which has tens of thousands) and cached for a
-// while. An image is named by its AMI ID (Name and IId; AWS's image name is in KeyValueList), as
-// VMs are started from one; a get by AWS's image name looks it up among Amazon's and the account's.
+// image.*: public images. The list is the current OS families of Amazon and the distributions'
+// publishers, asked with owner and name filters (never the whole public catalogue, which has tens
+// of thousands) and cached for a while. An image is named by its AMI ID (Name and IId; AWS's image
+// name is in KeyValueList), as VMs are started from one; a get by AWS's image name looks it up
+// among those owners' images and the account's own.
 import SpiderDriverKit
 import SpiderModels
 
@@ -13,11 +14,15 @@ extension AWSConnection {
         "Windows_Server-20*-English-Full-Base-*",
     ]
 
+    /// Whose images are listed: Amazon, and the publishers of the distributions above
+    /// (Canonical, Debian, Red Hat), whose images are not under Amazon's alias on AWS.
+    static let publicImageOwners = ["amazon", "099720109477", "136693071363", "309956199498"]
+
     func listImages(_ context: CallContext) throws -> ImageList {
         let ec2 = try ec2()
         let images = try compute.publicImages {
             var params = EC2Params()
-            params.list("Owner", ["amazon"])
+            params.list("Owner", Self.publicImageOwners)
             params.filter("name", Self.publicImageNamePatterns)
             params.filter("state", ["available"])
             params.filter("image-type", ["machine"])
@@ -30,7 +35,7 @@ extension AWSConnection {
         Self.imageInfo(try describeImage(request.Name, try ec2(), context))
     }
 
-    /// The DescribeImages item of an AMI ID (any owner) or of an image name (Amazon's or the account's).
+    /// The DescribeImages item of an AMI ID (any owner) or of an image name (the listed owners' or the account's).
     func describeImage(_ name: String, _ ec2: EC2Client, _ context: CallContext?) throws -> XMLNode {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw DriverError.invalidArgument("Name: an image name or AMI ID is required") }
@@ -38,7 +43,7 @@ extension AWSConnection {
         if trimmed.hasPrefix("ami-") {
             params.list("ImageId", [trimmed])
         } else {
-            params.list("Owner", ["amazon", "self"])
+            params.list("Owner", Self.publicImageOwners + ["self"])
             params.filter("name", [trimmed])
         }
         let found: [XMLNode]
