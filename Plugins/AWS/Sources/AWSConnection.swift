@@ -48,6 +48,7 @@ final class AWSConnection: DriverConnection {
         .aws("keypair.delete") { (c, r: IIDRequest, ctx) in try c.deleteKeyPair(r, ctx) }
         .storageOperations()
         .computeOperations()
+        .nlbMonitoringOperations()
 }
 
 extension Operations where Connection == AWSConnection {

@@ -1,6 +1,7 @@
 // EC2's Query API: Action + Version + parameters, form-encoded in a SigV4-signed POST; the answer
 // is XML, an error document maps to a Spider status. Throttled calls are retried a few times with
-// backoff inside the call's deadline, then answered RETRYABLE with a suggested delay.
+// backoff inside the call's deadline, then answered RETRYABLE with a suggested delay. The same
+// client speaks the other Query API services (ELBv2, CloudWatch) given their service and version.
 import Foundation
 import SpiderDriverKit
 
@@ -12,13 +13,19 @@ struct EC2Client: Sendable {
     let credentials: AWSCredentials
     let region: String
     let endpoint: EC2Endpoint
+    /// SigV4's service name and the API version sent with every action.
+    let service: String
+    let version: String
 
-    init(http: HTTPClient, credentials: AWSCredentials, region: String, endpointOverride: String?) throws {
+    init(http: HTTPClient, credentials: AWSCredentials, region: String, endpointOverride: String?,
+         service: String = "ec2", version: String = EC2Client.apiVersion) throws {
         self.http = http
         self.credentials = credentials
         self.region = region
+        self.service = service
+        self.version = version
         do {
-            endpoint = try EC2Endpoint(region: region, override: endpointOverride)
+            endpoint = try EC2Endpoint(region: region, override: endpointOverride, service: service)
         } catch {
             throw DriverError.invalidArgument("key 'Endpoint': \(error)")
         }
@@ -41,12 +48,12 @@ struct EC2Client: Sendable {
     }
 
     func callOnce(_ action: String, _ params: EC2Params, context: CallContext?) throws -> XMLNode {
-        let body = Self.formBody(action: action, params: params)
+        let body = Self.formBody(action: action, params: params, version: version)
         var request = SigV4Request(method: "POST", path: endpoint.path, headers: [
             ("Host", endpoint.host),
             ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
         ], body: Array(body.utf8))
-        let signer = SigV4Signer(credentials: credentials, region: region, service: "ec2")
+        let signer = SigV4Signer(credentials: credentials, region: region, service: service)
         do {
             try signer.sign(&request, at: Date())
         } catch {
@@ -84,8 +91,8 @@ struct EC2Client: Sendable {
         throw EC2ErrorMapping.driverError(reply, httpStatus: response.status, action: action, retryAfterMs: retryAfterMs)
     }
 
-    static func formBody(action: String, params: EC2Params) -> String {
-        ([("Action", action), ("Version", apiVersion)] + params.pairs)
+    static func formBody(action: String, params: EC2Params, version: String = apiVersion) -> String {
+        ([("Action", action), ("Version", version)] + params.pairs)
             .map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }
             .joined(separator: "&")
     }

@@ -7,8 +7,8 @@ struct EC2Endpoint: Sendable {
     /// The path, as sent.
     let path: String
 
-    init(region: String, override: String?) throws {
-        var url = override ?? Self.defaultURL(region)
+    init(region: String, override: String?, service: String = "ec2") throws {
+        var url = override ?? Self.defaultURL(region, service: service)
         if !url.contains("://") { url = "https://" + url }
         guard let schemeEnd = url.range(of: "://") else { throw SigV4Error("bad endpoint '\(url)'") }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
@@ -30,7 +30,7 @@ struct EC2Endpoint: Sendable {
         self.path = path
     }
 
-    static func defaultURL(_ region: String) -> String {
-        region.hasPrefix("cn-") ? "https://ec2.\(region).amazonaws.com.cn/" : "https://ec2.\(region).amazonaws.com/"
+    static func defaultURL(_ region: String, service: String = "ec2") -> String {
+        region.hasPrefix("cn-") ? "https://\(service).\(region).amazonaws.com.cn/" : "https://\(service).\(region).amazonaws.com/"
     }
 }

@@ -62,7 +62,7 @@ enum EC2ErrorMapping {
         if code.hasSuffix(".NotFound") || code.hasSuffix("NotFound") || code.hasSuffix("NotFoundException") {
             return .notFound
         }
-        if code.hasSuffix(".Duplicate") || code.hasSuffix("AlreadyExists") || code.hasSuffix("AlreadyExistsException") {
+        if code.hasSuffix(".Duplicate") || code.hasPrefix("Duplicate") || code.hasSuffix("AlreadyExists") || code.hasSuffix("AlreadyExistsException") {
             return .alreadyExists
         }
         if code.hasPrefix("Invalid") || code.hasPrefix("Missing") || code.hasSuffix(".Malformed")
