@@ -49,6 +49,7 @@ final class AWSConnection: DriverConnection {
         .storageOperations()
         .computeOperations()
         .nlbMonitoringOperations()
+        .priceOperations()
 }
 
 extension Operations where Connection == AWSConnection {

@@ -11,6 +11,10 @@ struct AWSSettings: Sendable {
     let zone: String
     /// Overrides `https://ec2.<region>.amazonaws.com/` for every region when set.
     let endpoint: String?
+    /// Optional `PriceListURL`: the base of the EC2 offer files (`<base>/<region>/index.json`).
+    let priceListURL: String?
+    /// Optional `ClusterRoleARN`: the IAM role EKS clusters and node groups run as.
+    let clusterRoleARN: String?
 
     /// Signing region for calls that need one on a pre-connection.
     static let fallbackRegion = "us-east-1"
@@ -23,6 +27,8 @@ struct AWSSettings: Sendable {
             .compactMap { info.credentials[$0].flatMap(Self.trimmed) }.first
         credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token)
         endpoint = Self.trimmed(info.option("Endpoint") ?? "")
+        priceListURL = Self.trimmed(info.option("PriceListURL") ?? "")
+        clusterRoleARN = Self.trimmed(info.option("ClusterRoleARN") ?? "")
 
         if info.region.isEmpty {
             region = nil
