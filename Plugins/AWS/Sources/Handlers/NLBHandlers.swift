@@ -71,11 +71,16 @@ extension AWSConnection {
         let elb = try elbv2()
         let balancer = try nlbBalancer(try requireSystemID(request.IId, "NLB"), elb, context)
         let arn = balancer.string("LoadBalancerArn")
-        let groups = try elb.call("DescribeTargetGroups", ["LoadBalancerArn": arn], context: context)
-            .members(at: "DescribeTargetGroupsResult", "TargetGroups")
+        let listeners = try elb.call("DescribeListeners", ["LoadBalancerArn": arn], context: context)
+            .members(at: "DescribeListenersResult", "Listeners")
+        // The groups the listeners forward to and those ELBv2 links to the balancer, if no other balancer uses them.
+        var groupARNs = Set(listeners.flatMap { $0.members(at: "DefaultActions") }.map { $0.string("TargetGroupArn") }.filter { !$0.isEmpty })
+        groupARNs.formUnion(try nlbGroups(["LoadBalancerArn": arn], elb, context).map { $0.string("TargetGroupArn") })
+        var byARN = EC2Params()
+        byARN.members("TargetGroupArns", groupARNs.sorted())
+        let groups = groupARNs.isEmpty ? [] : try nlbGroups(byARN, elb, context)
             .filter { $0.members(at: "LoadBalancerArns").allSatisfy { $0.text.trimmingCharacters(in: .whitespaces) == arn } }
-        for listener in try elb.call("DescribeListeners", ["LoadBalancerArn": arn], context: context)
-            .members(at: "DescribeListenersResult", "Listeners") {
+        for listener in listeners {
             _ = try elb.call("DeleteListener", ["ListenerArn": listener.string("ListenerArn")], context: context)
         }
         _ = try elb.call("DeleteLoadBalancer", ["LoadBalancerArn": arn], context: context)

@@ -96,8 +96,7 @@ extension AWSConnection {
         let forwardARN = listener?.members(at: "DefaultActions").first { $0.string("Type") == "forward" }?.string("TargetGroupArn") ?? ""
         var params = EC2Params()
         if forwardARN.isEmpty { params["LoadBalancerArn"] = arn } else { params.members("TargetGroupArns", [forwardARN]) }
-        let group = try elb.call("DescribeTargetGroups", params, context: context)
-            .members(at: "DescribeTargetGroupsResult", "TargetGroups").first
+        let group = try nlbGroups(params, elb, context).first
         let targets = try group.map { try nlbTargets($0.string("TargetGroupArn"), elb, context) } ?? []
         var tagParams = EC2Params()
         tagParams.members("ResourceArns", [arn])
@@ -105,6 +104,16 @@ extension AWSConnection {
             .members(at: "DescribeTagsResult", "TagDescriptions").first?.members(at: "Tags")
             .map { ($0.string("Key"), $0.string("Value")) } ?? []
         return NLBParts(balancer: balancer, listener: listener, targetGroup: group, targets: targets, tags: tags)
+    }
+
+    /// Target groups as DescribeTargetGroups selects them; none found is an empty list (ELBv2 answers
+    /// TargetGroupNotFound when a balancer has none).
+    func nlbGroups(_ params: EC2Params, _ elb: EC2Client, _ context: CallContext?) throws -> [XMLNode] {
+        do {
+            return try elb.call("DescribeTargetGroups", params, context: context).members(at: "DescribeTargetGroupsResult", "TargetGroups")
+        } catch let error as DriverError where error.status == .notFound {
+            return []
+        }
     }
 
     /// The group's targets that are registered: neither draining (being deregistered) nor unknown to it.
