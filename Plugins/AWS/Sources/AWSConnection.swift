@@ -50,6 +50,7 @@ final class AWSConnection: DriverConnection {
         .computeOperations()
         .nlbMonitoringOperations()
         .priceOperations()
+        .clusterOperations()
 }
 
 extension Operations where Connection == AWSConnection {
