@@ -60,6 +60,7 @@ bench)
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/run.sh
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/dashboard.sh
     SPIDERD="$root/.build/release/spiderd" bash Tools/bench/install.sh
+    need_moto; SPIDERD="$root/.build/release/spiderd" bash Tools/bench/aws.sh
     ;;
 *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'

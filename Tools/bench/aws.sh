@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# AWS driver benchmark: CB-Spider's VM scenario (VPC with subnet → security group with rules → key
+# pair → VM → status → suspend → resume → terminate → teardown) through spiderd's socket against a
+# fresh moto_server, beside the same AWS calls made directly with boto3 against the same moto, in
+# the same run, rounds alternating which goes first, moto reset before every run. Prints per-step
+# medians and the ratio (goal ≤ 1.1×); informational: exits 0 even when below the goal, non-zero
+# only when something failed to run. The timing is done in one python3 process (aws_measure.py).
+#
+# Knobs (environment):
+#   BENCH_AWS_ROUNDS=7     measured rounds (after 1 warm-up run each)
+#   BENCH_AWS_GOAL=1.1     goal: spiderd's median total ≤ this × boto3's
+#   SPIDERD=path           spiderd binary (default .build/release/spiderd, then .build/debug/spiderd)
+#   SPIDER_AWS_DRIVER=path libspider-driver-aws.so (default: beside spiderd, else .build/debug's)
+#   BENCH_KEEP=0           1: keep the temp dir (moto's and spiderd's logs) and print its path
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+ROUNDS=${BENCH_AWS_ROUNDS:-7}
+GOAL=${BENCH_AWS_GOAL:-1.1}
+KEEP=${BENCH_KEEP:-0}
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'aws.sh: %s\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_AWS_ROUNDS must be a positive integer"
+python3 -c 'import moto.server, boto3' 2>/dev/null \
+    || die "moto_server and boto3 are needed: python3 -m pip install 'moto[server]==5.2.5'"
+
+SPIDERD_BIN=${SPIDERD:-}
+if [[ -z $SPIDERD_BIN ]]; then
+    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build/debug/spiderd"; do
+        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
+    done
+fi
+[[ -n $SPIDERD_BIN && -x $SPIDERD_BIN ]] || die "no spiderd found (set SPIDERD, or build it: swift build -c release)"
+case $SPIDERD_BIN in */debug/*) warn "WARNING: a debug build of spiderd; its figures are not representative" ;; esac
+
+DRIVER=${SPIDER_AWS_DRIVER:-$(dirname "$SPIDERD_BIN")/libspider-driver-aws.so}
+if [[ ! -f $DRIVER ]]; then
+    warn "WARNING: no AWS driver beside spiderd ($DRIVER); using .build/debug's (build it: swift build -c release)"
+    DRIVER=$ROOT/.build/debug/libspider-driver-aws.so
+fi
+[[ -f $DRIVER ]] || die "no AWS driver at $DRIVER (swift build)"
+case $DRIVER in */debug/*) warn "WARNING: a debug build of the AWS driver; its figures are not representative" ;; esac
+
+# ---------- temp dir and cleanup: only the child started here, by PID ----------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/spider-aws-bench.XXXXXX")
+chmod 700 "$TMP"
+CHILD_PID=
+cleanup() {
+    local rc=$?
+    # aws_measure.py stops its own moto_server and spiderd on TERM.
+    if [[ -n $CHILD_PID ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
+        kill -TERM "$CHILD_PID" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$CHILD_PID" 2>/dev/null && kill -KILL "$CHILD_PID" 2>/dev/null || true
+    fi
+    if [[ $KEEP == 1 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+. "$HERE/run-child.sh"
+
+# ---------- the AWS driver, laid out as the host reads it ----------
+MANIFEST=$ROOT/Plugins/AWS/driver.json
+version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$MANIFEST")
+mkdir -p "$TMP/drivers/aws/$version"
+install -m 0755 "$DRIVER" "$TMP/drivers/aws/$version/"
+toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
+python3 - "$MANIFEST" "$TMP/drivers/aws/$version/driver.json" "$toolchain" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+if sys.argv[3]:
+    m["swift_toolchain"] = sys.argv[3]
+json.dump(m, open(sys.argv[2], "w"), indent=2)
+PY
+
+say "spiderd: $SPIDERD_BIN"
+say "AWS driver: $DRIVER"
+say "moto $(python3 -c 'import moto; print(moto.__version__)'), boto3 $(python3 -c 'import boto3; print(boto3.__version__)'); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "scenario: VPC+subnet, SG with 3 rules, key pair, VM (t3.micro), status, suspend, resume, terminate, teardown"
+say "rounds: $ROUNDS (+1 warm-up), alternating which goes first; moto reset before every run"
+mkdir -m 700 "$TMP/run"   # spiderd wants its socket in a private folder
+run_child python3 "$HERE/aws_measure.py" --spiderd "$SPIDERD_BIN" --drivers-dir "$TMP/drivers" --scratch "$TMP/run" \
+    --rounds "$ROUNDS" --goal "$GOAL"
+say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""The AWS benchmark's timing (see aws.sh): one moto_server and one spiderd with the AWS driver,
+then the same scenario through spiderd's socket and directly with boto3, rounds alternating which
+goes first, moto reset before every run. Prints per-step medians, the ratio and every round's
+totals; never judges. Stops the processes it started (by PID) on exit and on SIGTERM."""
+import argparse, http.client, json, os, re, shutil, signal, socket, statistics, subprocess, sys, time, urllib.request
+
+import boto3
+
+REGION = "us-east-1"
+ZONE = REGION + "a"
+CONN = "aws-bench-config"
+STEPS = ["vpc", "securitygroup", "keypair", "vm", "status", "suspend", "resume", "terminate", "teardown"]
+CHILDREN = []
+
+
+def stop_children(*_):
+    for proc in reversed(CHILDREN):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    CHILDREN.clear()
+
+
+def on_term(*_):
+    stop_children()
+    sys.exit(143)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_moto(scratch):
+    """moto_server on a free loopback port (retried when another process takes the port first)."""
+    for attempt in range(5):
+        port = free_port()
+        log = os.path.join(scratch, f"moto-{attempt}.log")
+        command = ["moto_server"] if shutil.which("moto_server") else [sys.executable, "-m", "moto.server"]
+        proc = subprocess.Popen(command + ["-H", "127.0.0.1", "-p", str(port)],
+                                stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+        CHILDREN.append(proc)
+        for _ in range(600):
+            if proc.poll() is not None:
+                break
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/config", timeout=30).read()
+                return f"http://127.0.0.1:{port}", log
+            except OSError:
+                time.sleep(0.1)
+        stop_children()
+    sys.exit("aws_measure.py: moto_server did not start")
+
+
+class UnixHTTP(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=120)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+class Spider:
+    """One keep-alive connection to spiderd's socket."""
+
+    def __init__(self, path):
+        self.conn = UnixHTTP(path)
+
+    def call(self, method, path, body=None, ok=(200,)):
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data else {}
+        self.conn.request(method, path, body=data, headers=headers)
+        r = self.conn.getresponse()
+        text = r.read()
+        if r.status not in ok:
+            sys.exit(f"aws_measure.py: {method} {path} answered {r.status}: {text[:500]!r}")
+        return json.loads(text) if text else {}
+
+
+def start_spiderd(args, scratch):
+    sock = os.path.join(scratch, "spider.sock")
+    log = open(os.path.join(scratch, "spiderd.log"), "wb")
+    proc = subprocess.Popen([args.spiderd, "--socket", sock, "--data-dir", os.path.join(scratch, "data"),
+                             "--drivers-dir", args.drivers_dir], stdout=log, stderr=subprocess.STDOUT)
+    CHILDREN.append(proc)
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit("aws_measure.py: spiderd exited before it was ready (see spiderd.log)")
+        try:
+            s = Spider(sock)
+            s.call("GET", "/spider/readyz")
+            return s
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("aws_measure.py: spiderd did not answer /spider/readyz")
+
+
+def moto_requests(log):
+    """AWS requests moto has logged so far (werkzeug's access lines, its own API left out)."""
+    with open(log, errors="replace") as f:
+        return sum(1 for line in f if re.search(r'"(GET|POST|PUT|DELETE|HEAD) ', line) and "/moto-api" not in line)
+
+
+# ---------- the scenario through spiderd ----------
+
+def spider_run(s, image):
+    q = "?ConnectionName=" + CONN
+    only = {"ConnectionName": CONN}
+    rule = lambda f, t, d="inbound", cidr="0.0.0.0/0": {"FromPort": f, "ToPort": t, "IPProtocol": "tcp", "Direction": d, "CIDR": cidr}
+    return [
+        ("vpc", lambda: s.call("POST", "/spider/vpc", {"ConnectionName": CONN, "ReqInfo": {
+            "Name": "vpc-01", "IPv4_CIDR": "10.0.0.0/16", "SubnetInfoList": [{"Name": "subnet-01", "IPv4_CIDR": "10.0.1.0/24"}]}})),
+        ("securitygroup", lambda: s.call("POST", "/spider/securitygroup", {"ConnectionName": CONN, "ReqInfo": {
+            "Name": "sg-01", "VPCName": "vpc-01",
+            "SecurityRules": [rule("22", "22"), rule("80", "443", cidr="10.0.0.0/8"), rule("443", "443", "outbound")]}})),
+        ("keypair", lambda: s.call("POST", "/spider/keypair", {"ConnectionName": CONN, "ReqInfo": {"Name": "key-01"}})),
+        ("vm", lambda: s.call("POST", "/spider/vm", {"ConnectionName": CONN, "ReqInfo": {
+            "Name": "vm-01", "ImageName": image, "VPCName": "vpc-01", "SubnetName": "subnet-01",
+            "SecurityGroupNames": ["sg-01"], "VMSpecName": "t3.micro", "KeyPairName": "key-01"}})),
+        ("status", lambda: s.call("GET", "/spider/vmstatus/vm-01" + q)),
+        ("suspend", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=suspend")),
+        ("resume", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=resume")),
+        ("terminate", lambda: s.call("DELETE", "/spider/vm/vm-01", only)),
+        ("teardown", lambda: (s.call("DELETE", "/spider/keypair/key-01", only), s.call("DELETE", "/spider/securitygroup/sg-01", only),
+                              s.call("DELETE", "/spider/vpc/vpc-01", only))),
+    ]
+
+
+# ---------- the same AWS calls, directly with boto3 ----------
+
+def boto_run(ec2, image):
+    ids = {}
+    tag = lambda kind, name: [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}]}]
+    perm = lambda f, t, cidr: {"IpProtocol": "tcp", "FromPort": f, "ToPort": t, "IpRanges": [{"CidrIp": cidr}]}
+
+    def vpc():
+        ids["vpc"] = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=tag("vpc", "vpc-01"))["Vpc"]["VpcId"]
+        ids["subnet"] = ec2.create_subnet(VpcId=ids["vpc"], CidrBlock="10.0.1.0/24", AvailabilityZone=ZONE,
+                                          TagSpecifications=tag("subnet", "subnet-01"))["Subnet"]["SubnetId"]
+        ids["igw"] = ec2.create_internet_gateway(TagSpecifications=tag("internet-gateway", "vpc-01"))["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=ids["igw"], VpcId=ids["vpc"])
+        table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [ids["vpc"]]}])["RouteTables"][0]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=ids["igw"])
+
+    def sg():
+        ids["sg"] = ec2.create_security_group(GroupName="sg-01", Description="sg-01", VpcId=ids["vpc"],
+                                              TagSpecifications=tag("security-group", "sg-01"))["GroupId"]
+        ec2.revoke_security_group_egress(GroupId=ids["sg"], IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        ec2.authorize_security_group_ingress(GroupId=ids["sg"], IpPermissions=[perm(22, 22, "0.0.0.0/0"), perm(80, 443, "10.0.0.0/8")])
+        ec2.authorize_security_group_egress(GroupId=ids["sg"], IpPermissions=[perm(443, 443, "0.0.0.0/0")])
+
+    def vm():
+        ids["vm"] = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, KeyName="key-01",
+                                      NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": ids["subnet"], "Groups": [ids["sg"]],
+                                                          "AssociatePublicIpAddress": True}],
+                                      UserData="#cloud-config\nusers:\n  - name: cb-user\n",
+                                      TagSpecifications=tag("instance", "vm-01"))["Instances"][0]["InstanceId"]
+
+    def teardown():
+        ec2.delete_key_pair(KeyName="key-01")
+        ec2.delete_security_group(GroupId=ids["sg"])
+        ec2.delete_subnet(SubnetId=ids["subnet"])
+        ec2.detach_internet_gateway(InternetGatewayId=ids["igw"], VpcId=ids["vpc"])
+        ec2.delete_internet_gateway(InternetGatewayId=ids["igw"])
+        ec2.delete_vpc(VpcId=ids["vpc"])
+
+    return [
+        ("vpc", vpc),
+        ("securitygroup", sg),
+        ("keypair", lambda: ec2.create_key_pair(KeyName="key-01", TagSpecifications=tag("key-pair", "key-01"))),
+        ("vm", vm),
+        ("status", lambda: ec2.describe_instances(InstanceIds=[ids["vm"]])),
+        ("suspend", lambda: ec2.stop_instances(InstanceIds=[ids["vm"]])),
+        ("resume", lambda: ec2.start_instances(InstanceIds=[ids["vm"]])),
+        ("terminate", lambda: ec2.terminate_instances(InstanceIds=[ids["vm"]])),
+        ("teardown", teardown),
+    ]
+
+
+def timed(steps, moto_url, moto_log):
+    urllib.request.urlopen(urllib.request.Request(moto_url + "/moto-api/reset", method="POST"), timeout=60).read()
+    before = moto_requests(moto_log)
+    times = {}
+    start = time.perf_counter()
+    for name, step in steps:
+        t = time.perf_counter()
+        step()
+        times[name] = (time.perf_counter() - t) * 1000
+    times["total"] = (time.perf_counter() - start) * 1000
+    return times, moto_requests(moto_log) - before
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--spiderd", required=True)
+    p.add_argument("--drivers-dir", required=True)
+    p.add_argument("--scratch", required=True)
+    p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--goal", type=float, default=1.1)
+    args = p.parse_args()
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        moto_url, moto_log = start_moto(args.scratch)
+        ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name=REGION,
+                           aws_access_key_id="AKIDSPIDERBENCH", aws_secret_access_key="bench-secret")
+        image = ec2.describe_images(Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-2.0.20180810-x86_64-gp2"]}])["Images"][0]["ImageId"]
+        s = start_spiderd(args, args.scratch)
+        s.call("POST", "/spider/driver", {"DriverName": "aws-driver01", "ProviderName": "AWS", "DriverLibFileName": "libspider-driver-aws.so"})
+        s.call("POST", "/spider/credential", {"CredentialName": "aws-bench-credential", "ProviderName": "AWS", "KeyValueInfoList": [
+            {"Key": "ClientId", "Value": "AKIDSPIDERBENCH"}, {"Key": "ClientSecret", "Value": "bench-secret"}]})
+        s.call("POST", "/spider/region", {"RegionName": "aws-bench-region", "ProviderName": "AWS", "KeyValueInfoList": [
+            {"Key": "Region", "Value": REGION}, {"Key": "Zone", "Value": ZONE}, {"Key": "Endpoint", "Value": moto_url}]})
+        s.call("POST", "/spider/connectionconfig", {"ConfigName": CONN, "ProviderName": "AWS", "DriverName": "aws-driver01",
+                                                    "CredentialName": "aws-bench-credential", "RegionName": "aws-bench-region"})
+
+        # Warm-up, not measured: spiderd opens the connection and caches the image and the type; boto3 loads its models.
+        warm = {"spiderd": timed(spider_run(s, image), moto_url, moto_log), "boto3": timed(boto_run(ec2, image), moto_url, moto_log)}
+        runs = {"spiderd": [], "boto3": []}
+        calls = {"spiderd": [], "boto3": []}
+        for r in range(args.rounds):
+            order = ["spiderd", "boto3"] if r % 2 == 0 else ["boto3", "spiderd"]
+            for who in order:
+                steps = spider_run(s, image) if who == "spiderd" else boto_run(ec2, image)
+                times, n = timed(steps, moto_url, moto_log)
+                runs[who].append(times)
+                calls[who].append(n)
+    finally:
+        stop_children()
+
+    med = lambda who, step: statistics.median(t[step] for t in runs[who])
+    print(f"\n{'step':<15}{'spiderd ms':>12}{'boto3 ms':>12}{'ratio':>8}")
+    for step in STEPS + ["total"]:
+        a, b = med("spiderd", step), med("boto3", step)
+        print(f"{step:<15}{a:>12.1f}{b:>12.1f}{a / b:>8.2f}")
+    ratio = med("spiderd", "total") / med("boto3", "total")
+    print(f"\nAWS requests moto saw per run: spiderd {statistics.median(calls['spiderd']):.0f}, boto3 {statistics.median(calls['boto3']):.0f}")
+    print(f"warm-up run (not in the medians): spiderd {warm['spiderd'][0]['total']:.0f} ms ({warm['spiderd'][1]} requests), "
+          f"boto3 {warm['boto3'][0]['total']:.0f} ms ({warm['boto3'][1]} requests)")
+    print("totals of every round (ms):")
+    for who in ("spiderd", "boto3"):
+        print(f"  {who:<8} " + " ".join(f"{t['total']:.0f}" for t in runs[who]))
+    verdict = "meets" if ratio <= args.goal else "below"
+    print(f"\nmedian total: spiderd {med('spiderd', 'total'):.1f} ms, boto3 {med('boto3', 'total'):.1f} ms, "
+          f"ratio {ratio:.2f}x (goal <= {args.goal}x): {verdict} (informational)")
+
+
+if __name__ == "__main__":
+    main()
