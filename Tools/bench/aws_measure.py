@@ -187,15 +187,16 @@ def boto_run(ec2, image):
 
 def timed(steps, moto_url, moto_log):
     urllib.request.urlopen(urllib.request.Request(moto_url + "/moto-api/reset", method="POST"), timeout=60).read()
-    before = moto_requests(moto_log)
-    times = {}
-    start = time.perf_counter()
+    times, requests = {}, {}
     for name, step in steps:
+        before = moto_requests(moto_log)   # counted between steps, outside the timing
         t = time.perf_counter()
         step()
         times[name] = (time.perf_counter() - t) * 1000
-    times["total"] = (time.perf_counter() - start) * 1000
-    return times, moto_requests(moto_log) - before
+        requests[name] = moto_requests(moto_log) - before
+    times["total"] = sum(times.values())
+    times["requests"] = requests
+    return times, sum(requests.values())
 
 
 def main():
@@ -236,10 +237,11 @@ def main():
         stop_children()
 
     med = lambda who, step: statistics.median(t[step] for t in runs[who])
-    print(f"\n{'step':<15}{'spiderd ms':>12}{'boto3 ms':>12}{'ratio':>8}")
+    reqs = lambda who, step: runs[who][-1]["requests"].get(step, sum(runs[who][-1]["requests"].values()))
+    print(f"\n{'step':<15}{'spiderd ms':>12}{'boto3 ms':>12}{'ratio':>8}{'AWS requests':>16}")
     for step in STEPS + ["total"]:
         a, b = med("spiderd", step), med("boto3", step)
-        print(f"{step:<15}{a:>12.1f}{b:>12.1f}{a / b:>8.2f}")
+        print(f"{step:<15}{a:>12.1f}{b:>12.1f}{a / b:>8.2f}{reqs('spiderd', step):>9} vs {reqs('boto3', step):<4}")
     ratio = med("spiderd", "total") / med("boto3", "total")
     print(f"\nAWS requests moto saw per run: spiderd {statistics.median(calls['spiderd']):.0f}, boto3 {statistics.median(calls['boto3']):.0f}")
     print(f"warm-up run (not in the medians): spiderd {warm['spiderd'][0]['total']:.0f} ms ({warm['spiderd'][1]} requests), "
