@@ -84,5 +84,11 @@ public struct DriverManifest: Codable, Sendable, Equatable {
     public var region_keys: [String]
     /// Further keys the driver understands but does not require.
     public var optional_keys: [String]?
+    /// Other names the driver accepts for a required key (`{"ClientId": ["aws_access_key_id"]}`): a
+    /// connection that gives one of them satisfies the requirement.
+    public var key_aliases: [String: [String]]?
+
+    /// `key` and the names it may also go by.
+    public func names(for key: String) -> [String] { [key] + (key_aliases?[key] ?? []) }
     public var capabilities: DriverCapabilities
 }

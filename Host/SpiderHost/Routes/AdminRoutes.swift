@@ -149,11 +149,18 @@ enum AdminRoutes {
             throw HostError.badRequest("ProviderName is \(provider) but the \(what) is for \(other)")
         }
         if let manifest = app.catalog.newest(named: driver.driverID)?.manifest {
-            for key in manifest.credential_keys where !credential.keyValues.contains(where: { $0.key == key }) {
-                throw HostError.badRequest("credential '\(credential.name)' lacks the key '\(key)' that driver \(manifest.name) needs (needs: \(manifest.credential_keys.joined(separator: ", ")))")
+            func missing(_ keys: [String], in given: [(key: String, value: String)]) -> String? {
+                keys.first { key in !manifest.names(for: key).contains { name in given.contains { $0.key == name } } }
             }
-            for key in manifest.region_keys where !region.keyValues.contains(where: { $0.key == key }) {
-                throw HostError.badRequest("region '\(region.name)' lacks the key '\(key)' that driver \(manifest.name) needs (needs: \(manifest.region_keys.joined(separator: ", ")))")
+            func also(_ key: String) -> String {
+                let aliases = manifest.names(for: key).dropFirst()
+                return aliases.isEmpty ? "" : " (or \(aliases.joined(separator: " or ")))"
+            }
+            if let key = missing(manifest.credential_keys, in: credential.keyValues) {
+                throw HostError.badRequest("credential '\(credential.name)' lacks the key '\(key)'\(also(key)) that driver \(manifest.name) needs (needs: \(manifest.credential_keys.joined(separator: ", ")))")
+            }
+            if let key = missing(manifest.region_keys, in: region.keyValues) {
+                throw HostError.badRequest("region '\(region.name)' lacks the key '\(key)'\(also(key)) that driver \(manifest.name) needs (needs: \(manifest.region_keys.joined(separator: ", ")))")
             }
         }
         return ConnectionRecord(name: c.ConfigName, provider: provider, driver: c.DriverName,
