@@ -1,7 +1,9 @@
 // vm.status, vm.status.list and the control operations: suspend = StopInstances, resume =
-// StartInstances, reboot = RebootInstances, terminate = TerminateInstances. AWS accepts a stop of a
-// stopped instance silently, so each control checks the state first and answers CONFLICT as
-// Spider's contract asks.
+// StartInstances, reboot = RebootInstances, terminate = TerminateInstances. Suspend, resume and
+// terminate are sent at once and judged by the state AWS answers with: AWS accepts a stop of a
+// stopped instance silently (previousState stopped), which is Spider's CONFLICT; a state AWS
+// refuses (IncorrectInstanceState) is looked up once to say which. Reboot looks first: moto
+// "reboots" a stopped instance into running.
 import SpiderDriverKit
 import SpiderModels
 
@@ -19,19 +21,11 @@ extension AWSConnection {
     }
 
     func suspendVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        let (id, ec2) = try controlTarget(request, needs: .Running, for: "suspend", context)
-        var params = EC2Params()
-        params.list("InstanceId", [id])
-        _ = try ec2.call("StopInstances", params, context: context)
-        return VMStatusResult(Status: .Suspending)
+        try control(request, "StopInstances", needs: .Running, for: "suspend", answer: .Suspending, context)
     }
 
     func resumeVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        let (id, ec2) = try controlTarget(request, needs: .Suspended, for: "resume", context)
-        var params = EC2Params()
-        params.list("InstanceId", [id])
-        _ = try ec2.call("StartInstances", params, context: context)
-        return VMStatusResult(Status: .Resuming)
+        try control(request, "StartInstances", needs: .Suspended, for: "resume", answer: .Resuming, context)
     }
 
     func rebootVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
@@ -45,18 +39,14 @@ extension AWSConnection {
     func terminateVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
         let ec2 = try ec2()
         let id = try requireSystemID(request.IId, "VM")
-        let instance = try describeInstance(id, ec2, context)
-        switch status(of: instance) {
-        case .Terminated:
+        var params = EC2Params()
+        params.list("InstanceId", [id])
+        // TerminateInstances of a terminated instance answers previousState terminated.
+        let previous = Self.previousState(try ec2.call("TerminateInstances", params, context: context), id)
+        if previous == "terminated" {
             throw DriverError.notFound("VM '\(request.IId.NameId)' (\(id)) is already terminated")
-        case .Terminating:
-            return VMStatusResult(Status: .Terminating)
-        default:
-            var params = EC2Params()
-            params.list("InstanceId", [id])
-            _ = try ec2.call("TerminateInstances", params, context: context)
-            return VMStatusResult(Status: .Terminating)
         }
+        return VMStatusResult(Status: .Terminating)
     }
 
     // MARK: steps
@@ -64,6 +54,42 @@ extension AWSConnection {
     func status(of instance: XMLNode) -> VMStatus {
         VMStatusMapping.status(awsState: instance.find("instanceState")?.string("name") ?? "",
                                rebooting: compute.isRebooting(instance.string("instanceId")))
+    }
+
+    /// Sends `action` and answers `answer` when the instance was in the state `operation` needs
+    /// (AWS's previousState); CONFLICT naming the state otherwise, NOT_FOUND when it is terminated.
+    private func control(_ request: IIDRequest, _ action: String, needs required: VMStatus, for operation: String,
+                         answer: VMStatus, _ context: CallContext) throws -> VMStatusResult {
+        let ec2 = try ec2()
+        let id = try requireSystemID(request.IId, "VM")
+        // AWS has no rebooting state: only this connection knows, so no request is needed to refuse.
+        if compute.isRebooting(id) {
+            throw DriverError.conflict("VM '\(request.IId.NameId)' (\(id)) is \(VMStatus.Rebooting.rawValue); \(operation) needs it \(required.rawValue)")
+        }
+        var params = EC2Params()
+        params.list("InstanceId", [id])
+        let reply: XMLNode
+        do {
+            reply = try ec2.call(action, params, context: context)
+        } catch let error as DriverError where error.cloudError?.hasPrefix("IncorrectInstanceState") == true {
+            // AWS refused the state (e.g. stop of a pending or terminated instance): say which it is.
+            _ = try controlTarget(request, needs: required, for: operation, context)
+            throw error
+        }
+        let previous = VMStatusMapping.status(awsState: Self.previousState(reply, id), rebooting: false)
+        if previous == .Terminated {
+            throw DriverError.notFound("VM '\(request.IId.NameId)' (\(id)) is terminated")
+        }
+        guard previous == required else {
+            throw DriverError.conflict("VM '\(request.IId.NameId)' (\(id)) is \(previous.rawValue); \(operation) needs it \(required.rawValue)")
+        }
+        return VMStatusResult(Status: answer)
+    }
+
+    /// The instance's previousState in a Stop/Start/TerminateInstances answer.
+    static func previousState(_ reply: XMLNode, _ id: String) -> String {
+        let item = reply.items("instancesSet").first { $0.string("instanceId") == id } ?? reply.items("instancesSet").first
+        return item?.find("previousState")?.string("name") ?? ""
     }
 
     /// The instance's ID when it is in the state `operation` needs; CONFLICT otherwise.

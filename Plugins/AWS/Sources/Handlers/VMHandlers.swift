@@ -1,7 +1,11 @@
 // vm.start / vm.list / vm.get: RunInstances in a subnet with the given security groups on its
 // primary network interface (with a public IP, as CB-Spider's VMs have), the key pair, the root
 // disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user.
-// Every reference is checked first, so a missing one answers NOT_FOUND naming it.
+// References are checked with as few requests as give Spider's answers: the image (its platform and
+// root device shape the request), the spec (moto launches any type), the subnet (that it is in the
+// VPC; the VPC exists when it is), the key pair (its public key goes into the user data) and the
+// name; the security groups are left to RunInstances (InvalidGroup.NotFound is NOT_FOUND). The answer
+// is the launched instance read back once, with the root disk and key ID already known here.
 import Foundation
 import SpiderDriverKit
 import SpiderModels
@@ -25,7 +29,6 @@ extension AWSConnection {
         let image = try describeImage(imageRef, ec2, context)
         _ = try describeInstanceType(request.VMSpecName, ec2, context)
         let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
-        _ = try describeVPC(vpcID, ec2, context)
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
         try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, ec2, context)
         guard !request.SecurityGroupIIDs.isEmpty else {
@@ -34,10 +37,6 @@ extension AWSConnection {
         var groupIDs: [String] = []
         for (index, iid) in request.SecurityGroupIIDs.enumerated() {
             let id = try requireSystemID(iid, "security group", field: "SecurityGroupIIDs[\(index)]")
-            let group = try describeSecurityGroup(id, ec2, context)
-            guard group.VpcIID.SystemId == vpcID else {
-                throw DriverError.notFound("security group '\(iid.NameId)' (\(id)) is not in VPC \(vpcID)")
-            }
             if !groupIDs.contains(id) { groupIDs.append(id) }
         }
         let key = try describeKeyPair(request.KeyPairIID, ec2, context)
@@ -69,8 +68,17 @@ extension AWSConnection {
         guard let instanceID = reply.items("instancesSet").first?.string("instanceId"), !instanceID.isEmpty else {
             throw DriverError.internal("aws RunInstances answered without an instanceId")
         }
-        // Read back as a get would (IPs, root volume); a VM that is starting may lack some yet.
-        return try vmInfos([try describeInstance(instanceID, ec2, context)], ec2, context)[0]
+        // Read back once for what RunInstances' answer lacks (IPs, the root volume's ID); the root
+        // disk, key ID and image ownership are known from the request and the references.
+        let instance = try describeInstance(instanceID, ec2, context)
+        let imageRoot = Self.rootDeviceMapping(of: image)?.find("ebs")
+        let root = RootVolume(id: Self.rootVolumeID(of: instance) ?? "",
+                              type: rootDisk?.type ?? imageRoot?.string("volumeType") ?? "",
+                              size: rootDisk?.size.map(String.init) ?? imageRoot?.string("volumeSize") ?? "")
+        let owner = reply.string("ownerId")
+        return Self.vmInfo(instance, region: ec2.region, rootVolume: root, keyID: Self.keyID(key),
+                           myImage: !owner.isEmpty && image.string("imageOwnerId") == owner,
+                           rebooting: compute.isRebooting(instanceID))
     }
 
     func listVMs(_ context: CallContext) throws -> VMList {
@@ -201,6 +209,13 @@ extension AWSConnection {
 
     // MARK: shapes
 
+    /// The root EBS volume as a VM's answer shows it.
+    struct RootVolume {
+        var id: String
+        var type: String
+        var size: String
+    }
+
     static func rootVolumeID(of instance: XMLNode) -> String? {
         let root = instance.string("rootDeviceName")
         let id = instance.items("blockDeviceMapping").first { $0.string("deviceName") == root }?.find("ebs")?.string("volumeId")
@@ -219,7 +234,15 @@ extension AWSConnection {
         return groups.map { IID(NameId: $0.string("groupName"), SystemId: $0.string("groupId")) }
     }
 
+    /// VMInfo with the root volume as DescribeVolumes answers it.
     static func vmInfo(_ instance: XMLNode, region: String, rootVolume: XMLNode?, keyID: String?, myImage: Bool,
+                       rebooting: Bool) -> VMInfo {
+        vmInfo(instance, region: region,
+               rootVolume: rootVolume.map { RootVolume(id: $0.string("volumeId"), type: $0.string("volumeType"), size: $0.string("size")) },
+               keyID: keyID, myImage: myImage, rebooting: rebooting)
+    }
+
+    static func vmInfo(_ instance: XMLNode, region: String, rootVolume: RootVolume?, keyID: String?, myImage: Bool,
                        rebooting: Bool) -> VMInfo {
         let id = instance.string("instanceId")
         let windows = instance.string("platform").lowercased() == "windows"
@@ -243,7 +266,7 @@ extension AWSConnection {
             SubnetIID: IID(NameId: "", SystemId: instance.string("subnetId")),
             SecurityGroupIIds: securityGroups(of: instance),
             KeyPairIId: IID(NameId: keyName, SystemId: keyID ?? keyName),
-            RootDiskType: rootVolume?.string("volumeType") ?? "", RootDiskSize: rootVolume?.string("size") ?? "",
+            RootDiskType: rootVolume?.type ?? "", RootDiskSize: rootVolume?.size ?? "",
             RootDeviceName: rootName, DataDiskIIDs: dataDisks.isEmpty ? nil : dataDisks.map { IID(NameId: "", SystemId: $0) },
             VMBootDisk: rootName, VMBlockDisk: rootName,
             VMUserId: windows ? "Administrator" : defaultVMUser,
@@ -259,6 +282,6 @@ extension AWSConnection {
                                      ("Hypervisor", instance.string("hypervisor")),
                                      ("VirtualizationType", instance.string("virtualizationType")),
                                      ("RootDeviceType", instance.string("rootDeviceType")),
-                                     ("RootVolumeId", rootVolume?.string("volumeId") ?? "")]))
+                                     ("RootVolumeId", rootVolume?.id ?? "")]))
     }
 }

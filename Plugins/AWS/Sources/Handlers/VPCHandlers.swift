@@ -10,14 +10,17 @@ extension AWSConnection {
         let ec2 = try ec2()
         var params: EC2Params = ["CidrBlock": request.IPv4_CIDR]
         params.tagSpecification("vpc", name: name, tags: request.TagList)
-        let vpcID = try ec2.call("CreateVpc", params, context: context).find("vpc")?.string("vpcId") ?? ""
-        guard !vpcID.isEmpty else { throw DriverError.internal("aws CreateVpc answered without a vpcId") }
+        let vpc = try ec2.call("CreateVpc", params, context: context).find("vpc")
+        let vpcID = vpc?.string("vpcId") ?? ""
+        guard let vpc, !vpcID.isEmpty else { throw DriverError.internal("aws CreateVpc answered without a vpcId") }
         do {
             try addInternetAccess(vpcID, name: name, ec2, context)
+            var subnets: [XMLNode] = []
             for (index, subnet) in request.SubnetInfoList.enumerated() {
-                try createSubnet(subnet, in: vpcID, field: "SubnetInfoList[\(index)]", ec2, context)
+                subnets.append(try createSubnet(subnet, in: vpcID, field: "SubnetInfoList[\(index)]", ec2, context))
             }
-            return try describeVPC(vpcID, ec2, context)
+            // The create answers describe what was made: no read-back needed.
+            return Self.vpcInfo(vpc, subnets: subnets)
         } catch {
             // Best effort, ignoring the call's cancellation: leave nothing half made behind.
             try? removeVPC(vpcID, ec2, nil)
@@ -41,7 +44,7 @@ extension AWSConnection {
     func deleteVPC(_ request: IIDRequest, _ context: CallContext) throws -> EmptyResult {
         let ec2 = try ec2()
         let vpcID = try requireSystemID(request.IId, "VPC")
-        _ = try describeVPC(vpcID, ec2, context)   // NOT_FOUND before anything is touched
+        // NOT_FOUND (from the security-group look-up) or CONFLICT before anything is touched.
         try checkVPCUnused(vpcID, label: request.IId.NameId.isEmpty ? vpcID : request.IId.NameId, ec2, context)
         try removeVPC(vpcID, ec2, context)
         return EmptyResult()
@@ -83,14 +86,19 @@ extension AWSConnection {
         return Self.vpcInfo(vpc, subnets: subnets)
     }
 
+    /// The new subnet as CreateSubnet answers it.
+    @discardableResult
     private func createSubnet(_ subnet: SubnetInfo, in vpcID: String, field: String, _ ec2: EC2Client,
-                              _ context: CallContext) throws {
+                              _ context: CallContext) throws -> XMLNode {
         let name = try requireName(subnet.IId.NameId, field: "\(field).IId.NameId")
         var params: EC2Params = ["VpcId": vpcID, "CidrBlock": subnet.IPv4_CIDR]
         let zone = subnet.Zone.isEmpty ? settings.zone : subnet.Zone
         if !zone.isEmpty { params["AvailabilityZone"] = zone }
         params.tagSpecification("subnet", name: name, tags: subnet.TagList)
-        _ = try ec2.call("CreateSubnet", params, context: context)
+        guard let created = try ec2.call("CreateSubnet", params, context: context).find("subnet") else {
+            throw DriverError.internal("aws CreateSubnet answered without a subnet")
+        }
+        return created
     }
 
     private func addInternetAccess(_ vpcID: String, name: String, _ ec2: EC2Client, _ context: CallContext) throws {
@@ -110,12 +118,17 @@ extension AWSConnection {
                                          "GatewayId": gateway], context: context)
     }
 
-    /// CONFLICT while security groups other than the default one, or instances, use the VPC.
+    /// NOT_FOUND for a VPC that does not exist; CONFLICT while security groups other than the
+    /// default one, or instances, use the VPC. Every VPC has a default security group that cannot be
+    /// deleted, so the group look-up without one says the VPC is missing (saving a DescribeVpcs).
     private func checkVPCUnused(_ vpcID: String, label: String, _ ec2: EC2Client, _ context: CallContext) throws {
         var filter = EC2Params()
         filter.filter("vpc-id", [vpcID])
-        let groups = try ec2.call("DescribeSecurityGroups", filter, context: context).items("securityGroupInfo")
-            .filter { $0.string("groupName") != "default" }
+        let allGroups = try ec2.call("DescribeSecurityGroups", filter, context: context).items("securityGroupInfo")
+        guard allGroups.contains(where: { $0.string("groupName") == "default" }) else {
+            throw DriverError.notFound("VPC '\(label)' (\(vpcID)) does not exist")
+        }
+        let groups = allGroups.filter { $0.string("groupName") != "default" }
         if !groups.isEmpty {
             let names = groups.map { "'\($0.spiderName(or: $0.string("groupName")))' (\($0.string("groupId")))" }
             throw DriverError.conflict("VPC '\(label)' is used by security group(s) " + names.joined(separator: ", "))
@@ -130,7 +143,8 @@ extension AWSConnection {
         }
     }
 
-    /// Subnets, internet gateways, extra route tables, then the VPC.
+    /// Subnets, internet gateways, then the VPC; extra route tables (Spider makes none) only when
+    /// AWS refuses the VPC for them, so the usual delete spends no look-up on them.
     private func removeVPC(_ vpcID: String, _ ec2: EC2Client, _ context: CallContext?) throws {
         var filter = EC2Params()
         filter.filter("vpc-id", [vpcID])
@@ -144,11 +158,17 @@ extension AWSConnection {
             _ = try ec2.call("DetachInternetGateway", ["InternetGatewayId": id, "VpcId": vpcID], context: context)
             _ = try ec2.call("DeleteInternetGateway", ["InternetGatewayId": id], context: context)
         }
-        for table in try ec2.call("DescribeRouteTables", filter, context: context).items("routeTableSet")
-        where !table.items("associationSet").contains(where: { $0.string("main") == "true" }) {
-            _ = try ec2.call("DeleteRouteTable", ["RouteTableId": table.string("routeTableId")], context: context)
+        do {
+            _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
+        } catch let error as DriverError where error.cloudError?.hasPrefix("DependencyViolation") == true {
+            let extra = try ec2.call("DescribeRouteTables", filter, context: context).items("routeTableSet")
+                .filter { !$0.items("associationSet").contains(where: { $0.string("main") == "true" }) }
+            guard !extra.isEmpty else { throw error }
+            for table in extra {
+                _ = try ec2.call("DeleteRouteTable", ["RouteTableId": table.string("routeTableId")], context: context)
+            }
+            _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
         }
-        _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
     }
 
     // MARK: shapes
