@@ -3,8 +3,9 @@
 // disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user.
 // References are checked with as few requests as give Spider's answers: the image (its platform and
 // root device shape the request), the spec (moto launches any type), the subnet (that it is in the
-// VPC; the VPC exists when it is), the key pair (its public key goes into the user data) and the
-// name; the security groups are left to RunInstances (InvalidGroup.NotFound is NOT_FOUND). The answer
+// VPC; the VPC exists when it is) and the key pair (its public key goes into the user data); the
+// security groups are left to RunInstances (InvalidGroup.NotFound is NOT_FOUND), and the name to the
+// host, which checks it is free before it calls (OPERATIONS.md, Conventions). The answer
 // is the launched instance read back once, with the root disk and key ID already known here.
 import Foundation
 import SpiderDriverKit
@@ -30,7 +31,7 @@ extension AWSConnection {
         _ = try describeInstanceType(request.VMSpecName, ec2, context)
         let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
-        try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, ec2, context)
+        try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, vpcLabel: request.VpcIID.NameId, ec2, context)
         guard !request.SecurityGroupIIDs.isEmpty else {
             throw DriverError.invalidArgument("SecurityGroupIIDs: at least one security group is required")
         }
@@ -41,7 +42,6 @@ extension AWSConnection {
         }
         let key = try describeKeyPair(request.KeyPairIID, ec2, context)
         let rootDisk = try Self.rootDisk(request, image: image)
-        try checkNameFree(name, ec2, context)
 
         let windows = Self.osPlatform(of: image) == "Windows"
         var params: EC2Params = ["ImageId": image.string("imageId"), "InstanceType": request.VMSpecName,
@@ -123,23 +123,14 @@ extension AWSConnection {
         return instance
     }
 
-    private func checkSubnet(_ subnetID: String, label: String, in vpcID: String, _ ec2: EC2Client,
+    /// NOT_FOUND when the subnet is missing or outside the VPC (which covers a missing VPC).
+    private func checkSubnet(_ subnetID: String, label: String, in vpcID: String, vpcLabel: String, _ ec2: EC2Client,
                              _ context: CallContext) throws {
         var params = EC2Params()
         params.list("SubnetId", [subnetID])
         let subnet = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first
         guard let subnet, subnet.string("vpcId") == vpcID else {
-            throw DriverError.notFound("subnet '\(label)' (\(subnetID)) is not in VPC \(vpcID)")
-        }
-    }
-
-    /// ALREADY_EXISTS when a live instance already carries the name.
-    private func checkNameFree(_ name: String, _ ec2: EC2Client, _ context: CallContext) throws {
-        var filter = EC2Params()
-        filter.filter("tag:Name", [name])
-        filter.filter("instance-state-name", VMStatusMapping.liveStates)
-        if let other = try describeInstances(filter, ec2, context).first {
-            throw DriverError.alreadyExists("VM '\(name)' already exists (\(other.string("instanceId")))")
+            throw DriverError.notFound("subnet '\(label)' (\(subnetID)) is not in VPC '\(vpcLabel)' (\(vpcID)), or that VPC does not exist")
         }
     }
 
