@@ -1,6 +1,7 @@
 // What a connection remembers between compute calls: the region's public-image and instance-type
 // catalogues for a while (DescribeImages and DescribeInstanceTypes answers are large and change
-// rarely), and which instances have a RebootInstances call in flight (AWS has no rebooting state).
+// rarely), the images and instance types vm.start used, and which instances have a RebootInstances
+// call in flight (AWS has no rebooting state).
 import Foundation
 import Synchronization
 
@@ -16,6 +17,7 @@ final class ComputeState: Sendable {
     private let images = Mutex<Entry<[XMLNode]>?>(nil)
     private let instanceTypes = Mutex<Entry<[XMLNode]>?>(nil)
     private let rebooting = Mutex<[String: Int]>([:])
+    private let references = Mutex<[String: Entry<XMLNode>]>([:])
 
     /// The cached public images, or `fetch`'s answer (then cached).
     func publicImages(_ fetch: () throws -> [XMLNode]) rethrows -> [XMLNode] {
@@ -33,6 +35,25 @@ final class ComputeState: Sendable {
             guard let entry, Date().timeIntervalSince(entry.fetchedAt) < Self.catalogueTTL else { return nil }
             return entry.value
         }
+    }
+
+    /// A reference vm.start looked up before (an image, an instance type), or `fetch`'s answer, kept
+    /// for the catalogue's time: what a launch needs of them does not change, and an image removed
+    /// meanwhile is still reported by RunInstances (InvalidAMIID.NotFound).
+    func reference(_ key: String, keep: (XMLNode) -> Bool = { _ in true }, _ fetch: () throws -> XMLNode) rethrows -> XMLNode {
+        if let hit = references.withLock({ entries -> XMLNode? in
+            guard let entry = entries[key], Date().timeIntervalSince(entry.fetchedAt) < Self.catalogueTTL else { return nil }
+            return entry.value
+        }) {
+            return hit
+        }
+        let value = try fetch()
+        guard keep(value) else { return value }
+        references.withLock { entries in
+            if entries.count >= 256 { entries.removeAll() }   // a bound, not an LRU: lookups are cheap to redo
+            entries[key] = Entry(value: value, fetchedAt: Date())
+        }
+        return value
     }
 
     /// Runs `body` with `instanceID` marked as rebooting.

@@ -27,8 +27,13 @@ extension AWSConnection {
 
         // References, in the order OPERATIONS.md names them.
         let imageRef = request.ImageIID.SystemId.isEmpty ? request.ImageIID.NameId : request.ImageIID.SystemId
-        let image = try describeImage(imageRef, ec2, context)
-        _ = try describeInstanceType(request.VMSpecName, ec2, context)
+        // Both kept a while per connection: a second VM of the same image and spec needs neither again.
+        // Only public images: an own image (MyImage) may be deleted any time, and moto launches
+        // from a missing AMI without a word, so it is looked up every time.
+        let image = try compute.reference("image \(imageRef)", keep: { $0.string("isPublic") == "true" }) {
+            try describeImage(imageRef, ec2, context)
+        }
+        _ = try compute.reference("type \(request.VMSpecName)") { try describeInstanceType(request.VMSpecName, ec2, context) }
         let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
         try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, vpcLabel: request.VpcIID.NameId, ec2, context)
