@@ -70,12 +70,15 @@ extension AWSConnection {
         params.tagSpecification("volume", name: name, tags: request.TagList)
 
         let reply = try ec2.call("RunInstances", params, context: context)
-        guard let instanceID = reply.items("instancesSet").first?.string("instanceId"), !instanceID.isEmpty else {
+        guard let launched = reply.items("instancesSet").first, !launched.string("instanceId").isEmpty else {
             throw DriverError.internal("aws RunInstances answered without an instanceId")
         }
-        // Read back once for what RunInstances' answer lacks (IPs, the root volume's ID); the root
-        // disk, key ID and image ownership are known from the request and the references.
-        let instance = try describeInstance(instanceID, ec2, context)
+        let instanceID = launched.string("instanceId")
+        // AWS answers a pending instance without its public IP and root volume: read back once then.
+        // (moto's answer has both.) The root disk, key ID and image ownership are known from the
+        // request and the references.
+        let complete = !launched.string("ipAddress").isEmpty && !launched.items("blockDeviceMapping").isEmpty
+        let instance = complete ? launched : try describeInstance(instanceID, ec2, context)
         let imageRoot = Self.rootDeviceMapping(of: image)?.find("ebs")
         let root = RootVolume(id: Self.rootVolumeID(of: instance) ?? "",
                               type: rootDisk?.type ?? imageRoot?.string("volumeType") ?? "",
