@@ -46,24 +46,9 @@ fi
 case $DRIVER in */debug/*) warn "WARNING: a debug build of the AWS driver; its figures are not representative" ;; esac
 
 # ---------- temp dir and cleanup: only the child started here, by PID ----------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/spider-aws-bench.XXXXXX")
-chmod 700 "$TMP"
-CHILD_PID=
-cleanup() {
-    local rc=$?
-    # aws_measure.py stops its own moto_server and spiderd on TERM.
-    if [[ -n $CHILD_PID ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
-        kill -TERM "$CHILD_PID" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$CHILD_PID" 2>/dev/null && kill -KILL "$CHILD_PID" 2>/dev/null || true
-    fi
-    if [[ $KEEP == 1 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 . "$HERE/run-child.sh"
+# The measuring python process stops its own servers (moto, spiderd, http.server) on TERM.
+bench_temp_dir spider-aws-bench
 
 # ---------- the AWS driver, laid out as the host reads it ----------
 MANIFEST=$ROOT/Plugins/AWS/driver.json

@@ -55,25 +55,9 @@ say "spiderd: $SPIDERD_BIN"
 case $SPIDERD_BIN in */debug/*) warn "WARNING: a debug build of spiderd; its figures are not representative" ;; esac
 
 # ---------- temp dir and cleanup: only the process started here, by PID ----------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/spider-install.XXXXXX")
-chmod 700 "$TMP"
-CHILD_PID=
-cleanup() {
-    local rc=$?
-    # install_measure.py stops its own spiderd and http.server on TERM.
-    if [[ -n $CHILD_PID ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
-        kill -TERM "$CHILD_PID" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$CHILD_PID" 2>/dev/null && kill -KILL "$CHILD_PID" 2>/dev/null || true
-    fi
-    if [[ $KEEP == 1 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 . "$HERE/run-child.sh"
+# The measuring python process stops its own servers (moto, spiderd, http.server) on TERM.
+bench_temp_dir spider-install
 measure() { run_child python3 "$HERE/install_measure.py" "$@"; }
 pack() { "$PACK" "$@" >>"$TMP/spider-pack.log" 2>&1 || { tail -n 20 "$TMP/spider-pack.log" >&2; die "spider-pack $1 failed"; }; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }

@@ -9,3 +9,21 @@ run_child() {
     CHILD_PID=
     return "$rc"
 }
+
+# stop_child: TERM the child still running (it stops what it started itself), KILL it after 10 s.
+stop_child() {
+    [[ -n ${CHILD_PID:-} ]] && kill -0 "$CHILD_PID" 2>/dev/null || return 0
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$CHILD_PID" 2>/dev/null && kill -KILL "$CHILD_PID" 2>/dev/null || true
+}
+
+# bench_temp_dir <prefix>: TMP becomes a private temp dir, removed when the script exits (kept and named
+# with KEEP=1), after the running child is stopped; INT/TERM end the script through that cleanup.
+bench_temp_dir() {
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+    chmod 700 "$TMP"
+    trap 'rc=$?; stop_child; if [[ ${KEEP:-0} == 1 ]]; then printf "kept %s\n" "$TMP"; else rm -rf "$TMP"; fi; exit $rc' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
