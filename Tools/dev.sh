@@ -2,7 +2,7 @@
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
 #   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
-#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx, the dashboard fan-out and the driver install benchmark
+#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx, the dashboard fan-out, the driver install benchmark and the AWS driver against moto beside boto3
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
