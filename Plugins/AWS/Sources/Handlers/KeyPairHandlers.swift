@@ -48,18 +48,27 @@ extension AWSConnection {
 
     func deleteKeyPair(_ request: IIDRequest, _ context: CallContext) throws -> EmptyResult {
         let ec2 = try ec2()
-        // DeleteKeyPair succeeds for a key that does not exist: look first, for NOT_FOUND.
-        let key = try describeKeyPair(request.IId, ec2, context)
+        let id = try requireSystemID(request.IId, "key pair")
+        // A key's name never changes, and Spider creates and imports keys under their Spider name
+        // (NameId); older keys' SystemId is the name itself. Only a key known by neither is looked up.
+        let keyName = !id.hasPrefix("key-") ? id
+            : !request.IId.NameId.isEmpty ? request.IId.NameId
+            : try describeKeyPair(request.IId, ec2, context).string("keyName")
+        let label = request.IId.NameId.isEmpty ? keyName : request.IId.NameId
         var filter = EC2Params()
-        filter.filter("key-name", [key.string("keyName")])
+        filter.filter("key-name", [keyName])
         filter.filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"])
         let vms = try ec2.call("DescribeInstances", filter, context: context).items("reservationSet").flatMap { $0.items("instancesSet") }
         if !vms.isEmpty {
-            throw DriverError.conflict("key pair '\(key.spiderName(or: key.string("keyName")))' is used by VM(s) "
+            throw DriverError.conflict("key pair '\(label)' is used by VM(s) "
                                        + vms.map { "'\($0.spiderName(or: $0.string("instanceId")))'" }.joined(separator: ", "))
         }
-        // By name: AWS accepts either, and moto 5.2 ignores KeyPairId in DeleteKeyPair.
-        _ = try ec2.call("DeleteKeyPair", ["KeyName": key.string("keyName")], context: context)
+        // By name: AWS accepts either, and moto 5.2 ignores KeyPairId in DeleteKeyPair. Deleting a
+        // missing name succeeds on AWS too, but its answer then names no key pair: that is NOT_FOUND.
+        let deleted = try ec2.call("DeleteKeyPair", ["KeyName": keyName], context: context).string("keyPairId")
+        if deleted.isEmpty {
+            throw DriverError.notFound("key pair '\(label)' (\(id)) does not exist")
+        }
         return EmptyResult()
     }
 

@@ -18,9 +18,11 @@ extension AWSConnection {
             }
         }
         let ec2 = try ec2()
-        var params: EC2Params = ["GroupName": name, "GroupDescription": "Spider security group \(name)", "VpcId": vpcID]
+        let description = "Spider security group \(name)"
+        var params: EC2Params = ["GroupName": name, "GroupDescription": description, "VpcId": vpcID]
         params.tagSpecification("security-group", name: name, tags: request.TagList)
-        let groupID = try ec2.call("CreateSecurityGroup", params, context: context).string("groupId")
+        let reply = try ec2.call("CreateSecurityGroup", params, context: context)
+        let groupID = reply.string("groupId")
         guard !groupID.isEmpty else { throw DriverError.internal("aws CreateSecurityGroup answered without a groupId") }
         do {
             if !rules.contains(Self.defaultEgress) {
@@ -29,11 +31,19 @@ extension AWSConnection {
             try changeRules("AuthorizeSecurityGroupIngress", groupID, rules.filter { $0.Direction == "inbound" }, ec2, context)
             try changeRules("AuthorizeSecurityGroupEgress", groupID,
                             rules.filter { $0.Direction == "outbound" && $0 != Self.defaultEgress }, ec2, context)
-            return try describeSecurityGroup(groupID, ec2, context)
         } catch {
             _ = try? ec2.call("DeleteSecurityGroup", ["GroupId": groupID], context: nil)
             throw error
         }
+        // Every change above succeeded, so the group is what was sent: answered without a read-back.
+        // The owner is the account in the group's ARN (arn:aws:ec2:<region>:<account>:security-group/…).
+        let arn = reply.string("securityGroupArn").split(separator: ":", omittingEmptySubsequences: false)
+        let tags = (request.TagList ?? []).filter { $0.Key != "Name" }
+        return SecurityInfo(IId: IID(NameId: name, SystemId: groupID), VpcIID: IID(NameId: "", SystemId: vpcID),
+                            SecurityRules: rules.filter { $0.Direction == "inbound" } + rules.filter { $0.Direction == "outbound" },
+                            TagList: tags.isEmpty ? nil : tags,
+                            KeyValueList: keyValues([("GroupName", name), ("Description", description),
+                                                     ("OwnerId", arn.count > 4 ? String(arn[4]) : "")]))
     }
 
     func listSecurityGroups(_ context: CallContext) throws -> SecurityGroupList {
