@@ -11,8 +11,10 @@ struct InstalledDriver: Sendable, Equatable {
     var folder: String
     /// Installed by the store (it has a receipt), as opposed to staged by hand in a --drivers-dir.
     var managed: Bool
-    /// The library's SHA-256 as the store's receipt records it (nil when staged by hand).
-    var librarySHA256: String? = nil
+    /// The store's receipt (nil when staged by hand, or when the receipt cannot be read).
+    var receipt: InstalledDriverReceipt? = nil
+    /// The library's SHA-256 as the receipt records it.
+    var librarySHA256: String? { receipt?.files[manifest.library] }
     var libraryPath: String { folder + "/" + manifest.library }
     var label: String { "\(manifest.name) \(manifest.version)" }
 }
@@ -56,8 +58,7 @@ struct DriverCatalog: Sendable {
                             problems.append("\(folder): built for \(manifest.platform), this host is \(Self.platform)")
                             continue
                         }
-                        drivers.append(InstalledDriver(manifest: manifest, folder: folder, managed: managed,
-                                                   librarySHA256: receipt?.files[manifest.library]))
+                        drivers.append(InstalledDriver(manifest: manifest, folder: folder, managed: managed, receipt: receipt))
                     } catch let error as DecodingError {
                         problems.append("\(folder)/driver.json: \(DecodingErrorText.describe(error))")
                     } catch {

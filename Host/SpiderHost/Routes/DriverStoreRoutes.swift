@@ -86,7 +86,7 @@ enum DriverStoreRoutes {
         let open = app.connections.openConnections
         let newest = Dictionary(grouping: drivers, by: { $0.manifest.name }).compactMapValues { DriverCatalog.newest($0)?.folder }
         return drivers.map { d in
-            let receipt = d.managed ? app.provisioning.store.receipt(name: d.manifest.name, version: d.manifest.version) : nil
+            let receipt = d.receipt
             return InstalledDriverInfo(
                 Name: d.manifest.name, Version: d.manifest.version, ProviderName: d.manifest.provider, AbiVersion: d.manifest.abi_version,
                 Managed: d.managed, Signer: receipt?.signer ?? "none (staged by hand)", Source: receipt?.source ?? d.folder,
