@@ -8,6 +8,8 @@ final class AWSConnection: DriverConnection {
     let http: HTTPClient
     /// Catalogue caches and reboots in flight (compute operations).
     let compute = ComputeState()
+    /// Facts learnt from this connection's own creates (subnets' VPCs, VPC parts, key pairs).
+    let known = KnownResources()
 
     init(settings: AWSSettings, http: HTTPClient) {
         self.settings = settings

@@ -19,7 +19,10 @@ final class MotoServer: Sendable {
         trying: for attempt in 1...attempts {
             let port = try Self.freeLoopbackPort()
             let log = scratch.file("moto-\(attempt).log")
-            let pid = try ChildProcess.spawn("/usr/bin/env", Self.command + ["-H", "127.0.0.1", "-p", String(port)], outputPath: log)
+            // moto's request recorder writes here when a test starts it (recordedActions).
+            let settings = ["MOTO_RECORDER_FILEPATH=" + scratch.file("recording.jsonl")] + Self.validation
+            let pid = try ChildProcess.spawn("/usr/bin/env", settings + Self.command + ["-H", "127.0.0.1", "-p", String(port)],
+                                             outputPath: log)
             switch Self.waitUntilAnswering(pid: pid, port: port) {
             case .ready:
                 self.pid = pid
@@ -52,6 +55,38 @@ final class MotoServer: Sendable {
         let response = try LoopbackHTTP.request(port: port, method: "POST", path: "/moto-api/reset")
         guard response.status == 200 else { throw TestFailure("moto reset answered \(response.status): \(response.body)") }
     }
+
+    /// Starts moto's request recorder afresh: every AWS request from now on is kept, in order.
+    func startRecording() throws {
+        for step in ["reset-recording", "start-recording"] {
+            let response = try LoopbackHTTP.request(port: port, method: "POST", path: "/moto-api/recorder/\(step)")
+            guard response.status == 200 else { throw TestFailure("moto \(step) answered \(response.status): \(response.body)") }
+        }
+    }
+
+    /// The AWS requests recorded since `startRecording`, in order: the `Action` of a Query request
+    /// (EC2, ELBv2, CloudWatch), else "METHOD /path" (EKS's REST).
+    func recordedActions() throws -> [String] {
+        let response = try LoopbackHTTP.request(port: port, method: "GET", path: "/moto-api/recorder/download-recording")
+        guard response.status == 200 else { throw TestFailure("moto download-recording answered \(response.status): \(response.body)") }
+        return try response.body.split(separator: "\n").map { line in
+            guard let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw TestFailure("moto's recording has a line that is not an object: \(line)")
+            }
+            var body = entry["body"] as? String ?? ""
+            if entry["body_encoded"] as? Bool == true {
+                body = Data(base64Encoded: body).flatMap { String(data: $0, encoding: .utf8) } ?? ""
+            }
+            let url = URLComponents(string: entry["url"] as? String ?? "")
+            let form = URLComponents(string: "?" + body)?.queryItems ?? []
+            if let action = (form + (url?.queryItems ?? [])).first(where: { $0.name == "Action" })?.value { return action }
+            return "\(entry["method"] as? String ?? "?") \(url?.path ?? "?")"
+        }
+    }
+
+    /// RunInstances checks its key pair, AMI and instance type as AWS does (moto skips that by default).
+    static let validation = ["MOTO_ENABLE_KEYPAIR_VALIDATION=true", "MOTO_ENABLE_AMI_VALIDATION=true",
+                             "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION=true"]
 
     /// `moto_server` from PATH, else the module of whichever python3 is on PATH.
     private static let command: [String] = {

@@ -24,6 +24,7 @@ extension AWSConnection {
         if let publicKey = request.PublicKey?.trimmingCharacters(in: .whitespacesAndNewlines), !publicKey.isEmpty {
             params["PublicKeyMaterial"] = Data(publicKey.utf8).base64EncodedString()
             let reply = try ec2.call("ImportKeyPair", params, context: context)
+            known.keyPair(Self.keyID(reply), .init(name: name, publicKey: publicKey))
             return KeyPairInfo(IId: IID(NameId: name, SystemId: Self.keyID(reply)), Fingerprint: reply.string("keyFingerprint"),
                                PublicKey: publicKey, VMUserID: Self.defaultVMUser, TagList: request.TagList,
                                KeyValueList: keyValues([("KeyName", reply.string("keyName"))]))
@@ -33,6 +34,7 @@ extension AWSConnection {
         let privateKey = reply.child("keyMaterial")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !privateKey.isEmpty else { throw DriverError.internal("aws CreateKeyPair answered without key material") }
         let publicKey = try? OpenSSHPublicKey.fromPrivateKeyPEM(privateKey)
+        if let publicKey { known.keyPair(Self.keyID(reply), .init(name: reply.string("keyName"), publicKey: publicKey)) }
         return KeyPairInfo(IId: IID(NameId: name, SystemId: Self.keyID(reply)), Fingerprint: reply.string("keyFingerprint"),
                            PublicKey: publicKey, PrivateKey: privateKey + "\n", VMUserID: Self.defaultVMUser,
                            TagList: request.TagList, KeyValueList: keyValues([("KeyName", reply.string("keyName"))]))
@@ -65,6 +67,7 @@ extension AWSConnection {
         }
         // By name: AWS accepts either, and moto 5.2 ignores KeyPairId in DeleteKeyPair. Deleting a
         // missing name succeeds on AWS too, but its answer then names no key pair: that is NOT_FOUND.
+        known.forgetKeyPair(id)
         let deleted = try ec2.call("DeleteKeyPair", ["KeyName": keyName], context: context).string("keyPairId")
         if deleted.isEmpty {
             throw DriverError.notFound("key pair '\(label)' (\(id)) does not exist")

@@ -2,11 +2,11 @@
 // primary network interface (with a public IP, as CB-Spider's VMs have), the key pair, the root
 // disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user.
 // References are checked with as few requests as give Spider's answers: the image (its platform and
-// root device shape the request), the spec (moto launches any type), the subnet (that it is in the
-// VPC; the VPC exists when it is) and the key pair (its public key goes into the user data); the
-// security groups are left to RunInstances (InvalidGroup.NotFound is NOT_FOUND), and the name to the
-// host, which checks it is free before it calls (OPERATIONS.md, Conventions). The answer
-// is the launched instance read back once, with the root disk and key ID already known here.
+// root device shape the request) and the spec, both kept a while; the subnet (that it is in the VPC;
+// the VPC exists when it is) and the key pair (its public key goes into the user data), looked up
+// only when this connection did not make them (KnownResources); the security groups are left to
+// RunInstances (InvalidGroup.NotFound is NOT_FOUND), and the name to the host, which checks it is
+// free before it calls (OPERATIONS.md, Conventions). So a warm launch is RunInstances alone.
 import Foundation
 import SpiderDriverKit
 import SpiderModels
@@ -45,12 +45,12 @@ extension AWSConnection {
             let id = try requireSystemID(iid, "security group", field: "SecurityGroupIIDs[\(index)]")
             if !groupIDs.contains(id) { groupIDs.append(id) }
         }
-        let key = try describeKeyPair(request.KeyPairIID, ec2, context)
+        let key = try launchKey(request.KeyPairIID, ec2, context)
         let rootDisk = try Self.rootDisk(request, image: image)
 
         let windows = Self.osPlatform(of: image) == "Windows"
         var params: EC2Params = ["ImageId": image.string("imageId"), "InstanceType": request.VMSpecName,
-                                 "MinCount": "1", "MaxCount": "1", "KeyName": key.string("keyName")]
+                                 "MinCount": "1", "MaxCount": "1", "KeyName": key.name]
         params.add("NetworkInterface.1.DeviceIndex", "0")
         params.add("NetworkInterface.1.SubnetId", subnetID)
         params.list("NetworkInterface.1.SecurityGroupId", groupIDs)
@@ -62,9 +62,8 @@ extension AWSConnection {
             if let size = rootDisk.size { params.add("BlockDeviceMapping.1.Ebs.VolumeSize", String(size)) }
             if let type = rootDisk.type { params.add("BlockDeviceMapping.1.Ebs.VolumeType", type) }
         }
-        let publicKey = key.string("publicKey")
-        if !windows && !publicKey.isEmpty {
-            params["UserData"] = VMUserData.base64(user: Self.defaultVMUser, publicKey: publicKey)
+        if !windows && !key.publicKey.isEmpty {
+            params["UserData"] = VMUserData.base64(user: Self.defaultVMUser, publicKey: key.publicKey)
         }
         params.tagSpecification("instance", name: name, tags: request.TagList)
         params.tagSpecification("volume", name: name, tags: request.TagList)
@@ -84,7 +83,7 @@ extension AWSConnection {
                               type: rootDisk?.type ?? imageRoot?.string("volumeType") ?? "",
                               size: rootDisk?.size.map(String.init) ?? imageRoot?.string("volumeSize") ?? "")
         let owner = reply.string("ownerId")
-        return Self.vmInfo(instance, region: ec2.region, rootVolume: root, keyID: Self.keyID(key),
+        return Self.vmInfo(instance, region: ec2.region, rootVolume: root, keyID: key.id,
                            myImage: !owner.isEmpty && image.string("imageOwnerId") == owner,
                            rebooting: compute.isRebooting(instanceID))
     }
@@ -131,15 +130,14 @@ extension AWSConnection {
         return instance
     }
 
-    /// NOT_FOUND when the subnet is missing or outside the VPC (which covers a missing VPC).
-    private func checkSubnet(_ subnetID: String, label: String, in vpcID: String, vpcLabel: String, _ ec2: EC2Client,
-                             _ context: CallContext) throws {
-        var params = EC2Params()
-        params.list("SubnetId", [subnetID])
-        let subnet = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first
-        guard let subnet, subnet.string("vpcId") == vpcID else {
-            throw DriverError.notFound("subnet '\(label)' (\(subnetID)) is not in VPC '\(vpcLabel)' (\(vpcID)), or that VPC does not exist")
-        }
+    /// The key pair's name and public key (for cb-user's user data): remembered from its create
+    /// here, else looked up (NOT_FOUND for a missing key).
+    private func launchKey(_ iid: IID, _ ec2: EC2Client, _ context: CallContext) throws
+        -> (id: String, name: String, publicKey: String) {
+        let id = try requireSystemID(iid, "key pair", field: "KeyPairIID")
+        if let key = known.keyPair(id) { return (id, key.name, key.publicKey) }
+        let key = try describeKeyPair(iid, ec2, context)
+        return (Self.keyID(key), key.string("keyName"), key.string("publicKey"))
     }
 
     /// The root disk's size and type when the request sets either; nil keeps the image's own.

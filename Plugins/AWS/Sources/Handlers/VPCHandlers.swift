@@ -13,6 +13,7 @@ extension AWSConnection {
         let vpc = try ec2.call("CreateVpc", params, context: context).find("vpc")
         let vpcID = vpc?.string("vpcId") ?? ""
         guard let vpc, !vpcID.isEmpty else { throw DriverError.internal("aws CreateVpc answered without a vpcId") }
+        known.vpcMade(vpcID)
         do {
             try addInternetAccess(vpcID, name: name, ec2, context)
             var subnets: [XMLNode] = []
@@ -46,6 +47,9 @@ extension AWSConnection {
         let vpcID = try requireSystemID(request.IId, "VPC")
         // NOT_FOUND (from the security-group look-up) or CONFLICT before anything is touched.
         try checkVPCUnused(vpcID, label: request.IId.NameId.isEmpty ? vpcID : request.IId.NameId, ec2, context)
+        if let parts = known.parts(of: vpcID), try removeMadeVPC(vpcID, parts, ec2, context) {
+            return EmptyResult()
+        }
         try removeVPC(vpcID, ec2, context)
         return EmptyResult()
     }
@@ -62,13 +66,9 @@ extension AWSConnection {
         let ec2 = try ec2()
         let vpcID = try requireSystemID(request.VPCIID, "VPC", field: "VPCIID")
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
-        var params = EC2Params()
-        params.list("SubnetId", [subnetID])
-        let subnet = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first
-        guard let subnet, subnet.string("vpcId") == vpcID else {
-            throw DriverError.notFound("subnet '\(request.SubnetIID.NameId)' (\(subnetID)) is not in VPC \(vpcID)")
-        }
+        try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, vpcLabel: request.VPCIID.NameId, ec2, context)
         _ = try ec2.call("DeleteSubnet", ["SubnetId": subnetID], context: context)
+        known.forgetSubnet(subnetID)
         return EmptyResult()
     }
 
@@ -98,6 +98,7 @@ extension AWSConnection {
         guard let created = try ec2.call("CreateSubnet", params, context: context).find("subnet") else {
             throw DriverError.internal("aws CreateSubnet answered without a subnet")
         }
+        known.subnet(created.string("subnetId"), in: vpcID, made: true)
         return created
     }
 
@@ -107,6 +108,7 @@ extension AWSConnection {
         let gateway = try ec2.call("CreateInternetGateway", params, context: context)
             .find("internetGateway")?.string("internetGatewayId") ?? ""
         guard !gateway.isEmpty else { throw DriverError.internal("aws CreateInternetGateway answered without an ID") }
+        known.gateway(gateway, of: vpcID)
         _ = try ec2.call("AttachInternetGateway", ["InternetGatewayId": gateway, "VpcId": vpcID], context: context)
         var filter = EC2Params()
         filter.filter("vpc-id", [vpcID])
@@ -138,6 +140,56 @@ extension AWSConnection {
         }
     }
 
+    /// NOT_FOUND when the subnet is missing or outside the VPC (which covers a missing VPC). A
+    /// subnet this connection has seen in the VPC needs no look-up: subnets never move.
+    func checkSubnet(_ subnetID: String, label: String, in vpcID: String, vpcLabel: String, _ ec2: EC2Client,
+                     _ context: CallContext) throws {
+        var owner = known.vpc(ofSubnet: subnetID)
+        if owner == nil {
+            var params = EC2Params()
+            params.list("SubnetId", [subnetID])
+            do {
+                owner = try ec2.call("DescribeSubnets", params, context: context).items("subnetSet").first?.string("vpcId")
+            } catch let error as DriverError where error.status == .notFound {
+                owner = nil
+            }
+            if let owner { known.subnet(subnetID, in: owner, made: false) }
+        }
+        guard owner == vpcID else {
+            let subnet = label.isEmpty ? subnetID : "'\(label)' (\(subnetID))"
+            let vpc = vpcLabel.isEmpty ? vpcID : "'\(vpcLabel)' (\(vpcID))"
+            throw DriverError.notFound("subnet \(subnet) is not in VPC \(vpc), or one of them does not exist")
+        }
+    }
+
+    /// Removes a VPC this connection made through the parts it recorded, without looking them up.
+    /// False when AWS refuses the VPC for parts made elsewhere: the caller then looks them up.
+    private func removeMadeVPC(_ vpcID: String, _ parts: KnownResources.VPCParts, _ ec2: EC2Client,
+                               _ context: CallContext) throws -> Bool {
+        // A part already gone (removed outside Spider) is what this delete wants.
+        func ignoringGone(_ body: () throws -> Void) throws {
+            do { try body() } catch let error as DriverError where error.status == .notFound
+                || error.cloudError?.hasPrefix("Gateway.NotAttached") == true {}
+        }
+        for subnetID in parts.subnets {
+            try ignoringGone { _ = try ec2.call("DeleteSubnet", ["SubnetId": subnetID], context: context) }
+        }
+        for gatewayID in parts.gateways {
+            try ignoringGone {
+                _ = try ec2.call("DetachInternetGateway", ["InternetGatewayId": gatewayID, "VpcId": vpcID], context: context)
+            }
+            try ignoringGone { _ = try ec2.call("DeleteInternetGateway", ["InternetGatewayId": gatewayID], context: context) }
+        }
+        do {
+            _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
+        } catch let error as DriverError where error.cloudError?.hasPrefix("DependencyViolation") == true {
+            known.forgetVPC(vpcID)
+            return false
+        }
+        known.forgetVPC(vpcID)
+        return true
+    }
+
     /// Subnets, internet gateways, then the VPC; extra route tables (Spider makes none) only when
     /// AWS refuses the VPC for them, so the usual delete spends no look-up on them.
     private func removeVPC(_ vpcID: String, _ ec2: EC2Client, _ context: CallContext?) throws {
@@ -164,6 +216,7 @@ extension AWSConnection {
             }
             _ = try ec2.call("DeleteVpc", ["VpcId": vpcID], context: context)
         }
+        known.forgetVPC(vpcID)
     }
 
     // MARK: shapes
