@@ -39,6 +39,7 @@ extension AWSConnection {
     func terminateVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
         let ec2 = try ec2()
         let id = try requireSystemID(request.IId, "VM")
+        try checkVMNotInNLB(id, label: request.IId.NameId.isEmpty ? id : request.IId.NameId, context)
         var params = EC2Params()
         params.list("InstanceId", [id])
         // TerminateInstances of a terminated instance answers previousState terminated.

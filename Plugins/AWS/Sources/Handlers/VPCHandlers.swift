@@ -120,26 +120,6 @@ extension AWSConnection {
                                          "GatewayId": gateway], context: context)
     }
 
-    /// NOT_FOUND for a VPC that does not exist; CONFLICT while security groups other than the
-    /// default one use the VPC. Every VPC has a default security group that cannot be
-    /// deleted, so the group look-up without one says the VPC is missing (saving a DescribeVpcs).
-    private func checkVPCUnused(_ vpcID: String, label: String, _ ec2: EC2Client, _ context: CallContext) throws {
-        var filter = EC2Params()
-        filter.filter("vpc-id", [vpcID])
-        let allGroups = try ec2.call("DescribeSecurityGroups", filter, context: context).items("securityGroupInfo")
-        guard allGroups.contains(where: { $0.string("groupName") == "default" }) else {
-            throw DriverError.notFound("VPC '\(label)' (\(vpcID)) does not exist")
-        }
-        // A VM in the VPC keeps its security groups alive, and Spider's VMs always have one of
-        // Spider's: the group check covers them without a DescribeInstances. A VM outside Spider with
-        // only the default group is refused by AWS's own DeleteSubnet (DependencyViolation: CONFLICT).
-        let groups = allGroups.filter { $0.string("groupName") != "default" }
-        if !groups.isEmpty {
-            let names = groups.map { "'\($0.spiderName(or: $0.string("groupName")))' (\($0.string("groupId")))" }
-            throw DriverError.conflict("VPC '\(label)' is used by security group(s) " + names.joined(separator: ", "))
-        }
-    }
-
     /// NOT_FOUND when the subnet is missing or outside the VPC (which covers a missing VPC). A
     /// subnet this connection has seen in the VPC needs no look-up: subnets never move.
     func checkSubnet(_ subnetID: String, label: String, in vpcID: String, vpcLabel: String, _ ec2: EC2Client,
