@@ -81,7 +81,8 @@ let package = Package(
         .executableTarget(
             name: "spctl",
             dependencies: ["SpiderClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Tools/spctl"),
+            path: "Tools/spctl",
+            exclude: ["README.md"]),
 
         .testTarget(
             name: "SpiderRegistryTests",
