@@ -1,4 +1,5 @@
-// tag.*: EC2 tags (CreateTags/DeleteTags/DescribeTags) on the resource types EC2 itself tags.
+// tag.*: EC2 tags (CreateTags/DeleteTags/DescribeTags) on the resource types EC2 itself tags; NLBs
+// (ELBv2, NLBTags.swift) and clusters (EKS, ClusterTags.swift) through their own services.
 // The `Name` tag is the Spider name, so it is neither listed nor changed here (the same tags as
 // a resource's TagList). A resource is looked up by its type's Describe call first, so an unknown
 // ID answers NOT_FOUND (CreateTags alone would not tell).
@@ -37,7 +38,7 @@ struct EC2Taggable: Sendable {
     /// The entry for `type`, or INVALID_ARGUMENT naming the types this driver tags.
     static func of(_ type: TagResourceType) throws -> EC2Taggable {
         guard let found = all.first(where: { $0.type == type }) else {
-            throw DriverError.invalidArgument("ResourceType: the AWS driver does not tag \(type.rawValue) resources; it tags "
+            throw DriverError.invalidArgument("ResourceType: EC2 does not tag \(type.rawValue) resources; it tags "
                                               + all.map(\.type.rawValue).joined(separator: ", "))
         }
         return found
@@ -55,23 +56,27 @@ extension AWSConnection {
     func addTag(_ request: TagAddReqInfo, _ context: CallContext) throws -> KeyValue {
         guard !request.Tag.Key.isEmpty else { throw DriverError.invalidArgument("Tag.Key: a tag needs a key") }
         try Self.refuseNameKey(request.Tag.Key, field: "Tag.Key")
-        let ec2 = try ec2()
-        let id = try taggedRecord(request.ResourceType, request.ResourceIID, ec2, context).id
-        var params = EC2Params()
-        params.list("ResourceId", [id])
-        params.add("Tag.1.Key", request.Tag.Key)
-        params.add("Tag.1.Value", request.Tag.Value)
-        _ = try ec2.call("CreateTags", params, context: context)
+        switch request.ResourceType {
+        case .nlb: try addNLBTag(request.ResourceIID, request.Tag, context)
+        case .cluster: try addClusterTag(request.ResourceIID, request.Tag, context)
+        default:
+            let ec2 = try ec2()
+            let id = try taggedRecord(request.ResourceType, request.ResourceIID, ec2, context).id
+            var params = EC2Params()
+            params.list("ResourceId", [id])
+            params.add("Tag.1.Key", request.Tag.Key)
+            params.add("Tag.1.Value", request.Tag.Value)
+            _ = try ec2.call("CreateTags", params, context: context)
+        }
         return request.Tag
     }
 
     func listTags(_ request: TagTargetRequest, _ context: CallContext) throws -> TagList {
-        TagList(try taggedRecord(request.ResourceType, request.ResourceIID, try ec2(), context).record.userTags ?? [])
+        TagList(try userTags(request.ResourceType, request.ResourceIID, context))
     }
 
     func getTag(_ request: TagKeyReqInfo, _ context: CallContext) throws -> KeyValue {
-        let record = try taggedRecord(request.ResourceType, request.ResourceIID, try ec2(), context).record
-        guard let tag = (record.userTags ?? []).first(where: { $0.Key == request.Key }) else {
+        guard let tag = try userTags(request.ResourceType, request.ResourceIID, context).first(where: { $0.Key == request.Key }) else {
             throw DriverError.notFound("\(request.ResourceType.rawValue) '\(request.ResourceIID.NameId)' has no tag '\(request.Key)'")
         }
         return tag
@@ -79,22 +84,55 @@ extension AWSConnection {
 
     func removeTag(_ request: TagKeyReqInfo, _ context: CallContext) throws -> EmptyResult {
         try Self.refuseNameKey(request.Key, field: "Key")
-        let ec2 = try ec2()
-        let (id, record) = try taggedRecord(request.ResourceType, request.ResourceIID, ec2, context)
-        guard record.tag(request.Key) != nil else {
-            throw DriverError.notFound("\(request.ResourceType.rawValue) '\(request.ResourceIID.NameId)' has no tag '\(request.Key)'")
+        switch request.ResourceType {
+        case .nlb: try removeNLBTag(request.ResourceIID, request.Key, context)
+        case .cluster: try removeClusterTag(request.ResourceIID, request.Key, context)
+        default:
+            let ec2 = try ec2()
+            let (id, record) = try taggedRecord(request.ResourceType, request.ResourceIID, ec2, context)
+            guard record.tag(request.Key) != nil else {
+                throw DriverError.notFound("\(request.ResourceType.rawValue) '\(request.ResourceIID.NameId)' has no tag '\(request.Key)'")
+            }
+            var params = EC2Params()
+            params.list("ResourceId", [id])
+            params.add("Tag.1.Key", request.Key)
+            _ = try ec2.call("DeleteTags", params, context: context)
         }
-        var params = EC2Params()
-        params.list("ResourceId", [id])
-        params.add("Tag.1.Key", request.Key)
-        _ = try ec2.call("DeleteTags", params, context: context)
         return EmptyResult()
     }
 
-    /// DescribeTags over the types asked for, grouped by resource; a resource matches when one of
-    /// its tags (Name aside) meets every condition given.
+    /// The tagged resources of the type asked for, or of every type (EC2's, then NLBs, then
+    /// clusters); a resource matches when one of its tags (Name aside) meets every condition given.
     func findTags(_ request: TagFindReqInfo, _ context: CallContext) throws -> TagInfoList {
-        let types = try request.ResourceType.map { [try EC2Taggable.of($0)] } ?? EC2Taggable.all
+        let wants = { (type: TagResourceType) in request.ResourceType == nil || request.ResourceType == type }
+        let ec2Types = EC2Taggable.all.filter { wants($0.type) }
+        var found = ec2Types.isEmpty ? [] : try ec2TagInfos(ec2Types, context)
+        if wants(.nlb) { found += try nlbTagInfos(context) }
+        if wants(.cluster) { found += try clusterTagInfos(context) }
+
+        let keyword = request.Keyword.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        func matches(_ tag: KeyValue) -> Bool {
+            if let key = request.Key, !key.isEmpty, tag.Key != key { return false }
+            if let value = request.Value, !value.isEmpty, tag.Value != value { return false }
+            if let keyword, !tag.Key.lowercased().contains(keyword), !tag.Value.lowercased().contains(keyword) { return false }
+            return true
+        }
+        return TagInfoList(found.filter { $0.TagList.contains(where: matches) })
+    }
+
+    // MARK: steps
+
+    /// A resource's user tags (Name aside), by the service that tags its type.
+    private func userTags(_ type: TagResourceType, _ iid: IID, _ context: CallContext) throws -> [KeyValue] {
+        switch type {
+        case .nlb: try nlbUserTags(iid, context)
+        case .cluster: try clusterUserTags(iid, context)
+        default: try taggedRecord(type, iid, try ec2(), context).record.userTags ?? []
+        }
+    }
+
+    /// DescribeTags over these EC2 types, grouped by resource in EC2's order; resources with user tags only.
+    private func ec2TagInfos(_ types: [EC2Taggable], _ context: CallContext) throws -> [TagInfo] {
         let ec2 = try ec2()
         var order: [String] = []
         var byResource: [String: (type: EC2Taggable, name: String, tags: [KeyValue])] = [:]
@@ -117,21 +155,11 @@ extension AWSConnection {
             token = reply.string("nextToken")
             try context.checkCancelled()
         } while !token.isEmpty
-
-        let keyword = request.Keyword.flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        func matches(_ tag: KeyValue) -> Bool {
-            if let key = request.Key, !key.isEmpty, tag.Key != key { return false }
-            if let value = request.Value, !value.isEmpty, tag.Value != value { return false }
-            if let keyword, !tag.Key.lowercased().contains(keyword), !tag.Value.lowercased().contains(keyword) { return false }
-            return true
-        }
-        return TagInfoList(order.compactMap { id in
-            guard let found = byResource[id], !found.tags.isEmpty, found.tags.contains(where: matches) else { return nil }
+        return order.compactMap { id in
+            guard let found = byResource[id], !found.tags.isEmpty else { return nil }
             return TagInfo(ResourceType: found.type.type, ResourceIId: IID(NameId: found.name, SystemId: id), TagList: found.tags)
-        })
+        }
     }
-
-    // MARK: steps
 
     /// The AWS ID and Describe record of the resource a tag request names (NOT_FOUND when AWS has none).
     private func taggedRecord(_ type: TagResourceType, _ iid: IID, _ ec2: EC2Client,
