@@ -25,8 +25,13 @@ public struct KeyPairInfo: Codable, Sendable {
 public struct KeyPairReqInfo: Codable, Sendable {
     public var IId: IID
     public var TagList: [KeyValue]?
-    public init(IId: IID, TagList: [KeyValue]? = nil) {
+    /// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`) to import instead of making a key
+    /// pair; then no private key exists and none is returned. Spider's addition beyond CB-Spider's
+    /// KeyPairReqInfo; absent from the JSON when nil, so drivers that do not import never see it.
+    public var PublicKey: String?
+    public init(IId: IID, TagList: [KeyValue]? = nil, PublicKey: String? = nil) {
         self.IId = IId
         self.TagList = TagList
+        self.PublicKey = PublicKey
     }
 }

@@ -62,6 +62,8 @@ struct RuleControlInfo: Decodable, Sendable {
 struct KeyPairCreateInfo: Decodable, Sendable {
     var Name: String
     var TagList: [KeyValue]?
+    /// An OpenSSH public key line to import instead of making a key (beyond CB-Spider's KeyPairReqInfo).
+    var PublicKey: String?
 }
 
 struct VMCreateInfo: Decodable, Sendable {

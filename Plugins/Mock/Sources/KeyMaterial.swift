@@ -34,8 +34,12 @@ struct KeyMaterial {
         let n = try parameter(key, OSSL_PKEY_PARAM_RSA_N)
         let blob = SSHWire.string(Array("ssh-rsa".utf8)) + SSHWire.mpint(e) + SSHWire.mpint(n)
         let publicKey = "ssh-rsa " + Data(blob).base64EncodedString()
-        let digest = Data(try LibCrypto.sha256(blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
-        return KeyMaterial(privateKeyPEM: pem, publicKey: publicKey, fingerprint: "SHA256:" + digest)
+        return KeyMaterial(privateKeyPEM: pem, publicKey: publicKey, fingerprint: try fingerprint(ofBlob: blob))
+    }
+
+    /// OpenSSH's fingerprint of a public key's wire blob: `SHA256:` + unpadded base64 of its SHA-256.
+    static func fingerprint(ofBlob blob: [UInt8]) throws -> String {
+        "SHA256:" + Data(try LibCrypto.sha256(blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
     }
 
     /// The key's traditional (PKCS#1) PEM, unencrypted.

@@ -1,5 +1,6 @@
 // keypair.*: a real RSA key pair (KeyMaterial); the private key is returned once, by create, and
-// never stored.
+// never stored. With `PublicKey` in the request that key is imported (ImportedPublicKey): kept as
+// given, fingerprinted like the Mock's own keys, and no private key exists.
 import SpiderDriverKit
 import SpiderModels
 
@@ -11,17 +12,26 @@ extension MockConnection {
         // Generating an RSA key takes tens of milliseconds, so it happens outside the tenant's
         // writer lock; a name that is already taken fails before any of that work.
         guard !snapshot().keyPairs.hasName(name) else { throw keyPairExists(name) }
+        if let line = request.PublicKey {
+            let imported = try ImportedPublicKey(line, field: "PublicKey")
+            return try store(name, fingerprint: imported.fingerprint, publicKey: imported.publicKey, tags: request.TagList)
+        }
         let material = try KeyMaterial.generate()
-        var info = try mutate { state, _ in
+        var info = try store(name, fingerprint: material.fingerprint, publicKey: material.publicKey, tags: request.TagList)
+        info.PrivateKey = material.privateKeyPEM
+        return info
+    }
+
+    /// Records a key pair under `name` (ALREADY_EXISTS if the name was taken meanwhile).
+    private func store(_ name: String, fingerprint: String, publicKey: String, tags: [KeyValue]?) throws -> KeyPairInfo {
+        try mutate { state, _ in
             guard !state.keyPairs.hasName(name) else { throw keyPairExists(name) }
             let id = SystemID.make("key") { state.keyPairs[$0] != nil }
-            let info = KeyPairInfo(IId: IID(NameId: name, SystemId: id), Fingerprint: material.fingerprint,
-                                   PublicKey: material.publicKey, VMUserID: Self.defaultVMUser, TagList: request.TagList)
+            let info = KeyPairInfo(IId: IID(NameId: name, SystemId: id), Fingerprint: fingerprint,
+                                   PublicKey: publicKey, VMUserID: Self.defaultVMUser, TagList: tags)
             state.keyPairs[id] = KeyPairRecord(sequence: state.takeSequence(), info: info)
             return info
         }
-        info.PrivateKey = material.privateKeyPEM
-        return info
     }
 
     private func keyPairExists(_ name: String) -> DriverError {
