@@ -1,6 +1,7 @@
 // spctl keypair against a real host on the Mock: --save writes the private key with mode 0600 and
 // leaves it out of the output; an existing file is never replaced without --overwrite (and then
-// nothing is created in the cloud); a failed create leaves no file; the -d form prints the key.
+// nothing is created in the cloud); a failed create leaves no file; the -d form prints the key;
+// --public-key-file / --public-key import a public key, and --save is refused with them.
 import Foundation
 import Testing
 
@@ -70,5 +71,34 @@ struct SpctlKeyPairTests {
         try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "k2", "--save", host.folder.file("no/such/dir/k2.pem")], code: 2)
         #expect(try Self.keyPairs(host, c) == ["k1"])
         try Spctl.must(host, ["keypair", "create", "-c", c.name], code: 2)
+    }
+
+    @Test("--public-key-file and --public-key import a key (no private key); --save with them is a usage error, nothing made")
+    func importPublicKey() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host)
+        let key = try SSHKeyGen.make("ed25519", name: "id_ed25519", in: host.folder)
+
+        let imported = try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "laptop", "--public-key-file", key.path])
+        #expect(imported.json["PublicKey"] as? String == key.line && imported.json["PrivateKey"] == nil, "\(imported)")
+        #expect(try host.must("GET", "/spider/keypair/laptop\(c.query)").json["PublicKey"] as? String == key.line)
+        let line = try SSHKeyGen.make("rsa", bits: 2048, name: "id_rsa", in: host.folder).line
+        let inline = try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "inline", "--public-key", line, "-o", "table"])
+        #expect(inline.stdout.contains("inline") && !inline.stderr.contains("private key"), "\(inline)")
+
+        // No private key exists for an imported key: --save is refused before anything is sent.
+        let path = host.folder.file("never.pem")
+        let refused = try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "saved", "--public-key-file", key.path,
+                                            "--save", path], code: 2)
+        #expect(refused.stderr.contains("--save"), "\(refused)")
+        try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "saved", "--public-key", key.line, "--save", path], code: 2)
+        #expect(FileFacts.mode(path) == nil, "no file claimed")
+        // Both flags, a missing file, or a file that is no public key: usage errors (the last from the host's 400).
+        try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "both", "--public-key", key.line, "--public-key-file", key.path], code: 2)
+        try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "nofile", "--public-key-file", host.folder.file("missing.pub")], code: 2)
+        let notKey = try Spctl.must(host, ["keypair", "create", "-c", c.name, "--name", "private",
+                                           "--public-key-file", String(key.path.dropLast(4))], code: 2)
+        #expect(notKey.stderr.contains("ReqInfo.PublicKey"), "\(notKey)")
+        #expect(try Self.keyPairs(host, c) == ["laptop", "inline"])
     }
 }

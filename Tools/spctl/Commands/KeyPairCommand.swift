@@ -1,5 +1,6 @@
 // spctl keypair: key pairs. The cloud gives the private key once, on create; `--save` writes it to a
-// file that is mode 0600 from its creation on.
+// file that is mode 0600 from its creation on. `--public-key(-file)` imports an existing public key
+// instead (ReqInfo.PublicKey): then no private key exists, and `--save` is refused.
 import ArgumentParser
 import Foundation
 import SpiderClient
@@ -20,13 +21,17 @@ struct KeyPairCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a key pair; --save writes its private key to a file (mode 0600).",
+            abstract: "Create or import a key pair; --save writes the private key to a file.",
             discussion: """
                 Without --save the private key is printed (it is not kept anywhere; save it now).
                 With --save the file is created with mode 0600 and the printed answer leaves the key out.
                 An existing file is never replaced unless --overwrite is given.
+                --public-key-file (or --public-key) imports an existing OpenSSH public key;
+                no private key exists then, so --save is refused.
                 Examples:
                   spctl keypair create -c aws-ohio --name keypair-01 --save keypair-01.pem
+                  spctl keypair create -c aws-ohio --name laptop \\
+                    --public-key-file ~/.ssh/id_ed25519.pub
                   spctl keypair create -o json \\
                     -d '{"ConnectionName":"aws-ohio","ReqInfo":{"Name":"keypair-01"}}'
                 """)
@@ -36,12 +41,20 @@ struct KeyPairCommand: ParsableCommand {
         @Option(name: [.customShort("n"), .customLong("name")], help: "The key pair's name.") var name: String?
         @Option(help: ArgumentHelp("Write the private key to this file (created with mode 0600).", valueName: "file")) var save: String?
         @Flag(help: "Replace the --save file if it exists.") var overwrite = false
+        @Option(help: ArgumentHelp("Import the OpenSSH public key in this file (e.g. ~/.ssh/id_ed25519.pub).", valueName: "path"))
+        var publicKeyFile: String?
+        @Option(help: ArgumentHelp("Import this OpenSSH public key line ('ssh-ed25519 AAAA… comment').", valueName: "line"))
+        var publicKey: String?
 
         func run() throws {
             var body = try data.object() ?? [:]
             var info = body["ReqInfo"] as? [String: Any] ?? [:]
             if let name { info["Name"] = name }
             guard info["Name"] != nil else { throw SpctlFailure(.usage, "a name is required: --name <Name> (or ReqInfo.Name in -d)") }
+            if let line = try importedKey() { info["PublicKey"] = line }
+            if info["PublicKey"] != nil, save != nil {
+                throw SpctlFailure(.usage, "--save is for a key the cloud makes; an imported public key has no private key to save")
+            }
             body["ReqInfo"] = info
             body["ConnectionName"] = try connection.required(body)
             // The file is claimed before the cloud makes the key, so a key is never made that cannot be kept.
@@ -56,7 +69,7 @@ struct KeyPairCommand: ParsableCommand {
             }
             guard let keyFile else {
                 session.print(response, table: KeyPairCommand.created)
-                if global.format == .table { Terminal.err("spctl: the private key is shown only now; --save <file> writes it to a file.\n") }
+                if global.format == .table, info["PublicKey"] == nil { Terminal.err("spctl: the private key is shown only now; --save <file> writes it to a file.\n") }
                 return
             }
             var answer = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
@@ -69,6 +82,20 @@ struct KeyPairCommand: ParsableCommand {
             let shown = (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys])) ?? response.body
             Terminal.out(Render.render(shown, format: global.format, table: KeyPairCommand.saved, color: global.decorated))
             Terminal.err("spctl: private key saved to \(keyFile.path) (mode 0600)\n")
+        }
+
+        /// The public key line to import from --public-key or --public-key-file (at most one), if any.
+        private func importedKey() throws -> String? {
+            switch (publicKey, publicKeyFile) {
+            case (nil, nil): return nil
+            case (let line?, nil): return line
+            case (nil, let path?):
+                guard let text = try? String(contentsOfFile: (path as NSString).expandingTildeInPath, encoding: .utf8) else {
+                    throw SpctlFailure(.usage, "cannot read the public key file \(path)")
+                }
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            default: throw SpctlFailure(.usage, "give --public-key or --public-key-file, not both")
+            }
         }
     }
 
