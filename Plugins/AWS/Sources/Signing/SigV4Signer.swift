@@ -21,6 +21,25 @@ struct SigV4Signer: Sendable {
         request.headers.append(("Authorization", try authorization(for: request)))
     }
 
+    /// Query-string authentication (a presigned URL, AWS's "Authenticating Requests: Using Query
+    /// Parameters"): X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders (every header of
+    /// the request, Host included) and -Security-Token join the query, and X-Amz-Signature is
+    /// appended. The body's hash is signed as for a header-signed request (S3 alone signs
+    /// UNSIGNED-PAYLOAD instead).
+    func presign(_ request: inout SigV4Request, at date: Date, expiresSeconds: Int) throws {
+        let amzDate = Self.amzDate(date)
+        let scope = "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
+        let signedHeaders = Set(request.headers.map { $0.name.lowercased() }).sorted().joined(separator: ";")
+        request.query += [("X-Amz-Algorithm", Self.algorithm), ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope)"),
+                          ("X-Amz-Date", amzDate), ("X-Amz-Expires", String(expiresSeconds)),
+                          ("X-Amz-SignedHeaders", signedHeaders)]
+        if let token = credentials.sessionToken { request.query.append(("X-Amz-Security-Token", token)) }
+        let canonical = try Self.canonicalRequest(request)
+        let toSign = try Self.stringToSign(canonicalRequest: canonical.text, amzDate: amzDate, scope: scope)
+        let key = try signingKey(day: String(amzDate.prefix(8)))
+        request.query.append(("X-Amz-Signature", LibCryptoDigest.hex(try LibCryptoDigest.hmacSHA256(key: key, Array(toSign.utf8)))))
+    }
+
     /// The Authorization header value for a request that already has its X-Amz-Date.
     func authorization(for request: SigV4Request) throws -> String {
         guard let amzDate = request.header("x-amz-date"), amzDate.count == 16 else {
