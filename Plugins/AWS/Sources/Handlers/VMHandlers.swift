@@ -20,9 +20,6 @@ extension AWSConnection {
         guard imageType == "PublicImage" || imageType == "MyImage" else {
             throw DriverError.invalidArgument("ImageType: '\(imageType)' is not PublicImage or MyImage")
         }
-        if let disks = request.DataDiskIIDs, !disks.isEmpty {
-            throw DriverError.unsupported("DataDiskIIDs: attaching disks at vm.start is not supported by the AWS driver yet")
-        }
         let ec2 = try ec2()
 
         // References, in the order OPERATIONS.md names them.
@@ -36,6 +33,7 @@ extension AWSConnection {
         _ = try compute.reference("type \(request.VMSpecName)") { try describeInstanceType(request.VMSpecName, ec2, context) }
         let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
+        let diskZone = try dataDiskZone(request, subnetID: subnetID, ec2, context)   // VMDataDisks.swift
         try checkSubnet(subnetID, label: request.SubnetIID.NameId, in: vpcID, vpcLabel: request.VpcIID.NameId, ec2, context)
         guard !request.SecurityGroupIIDs.isEmpty else {
             throw DriverError.invalidArgument("SecurityGroupIIDs: at least one security group is required")
@@ -47,6 +45,8 @@ extension AWSConnection {
         }
         let key = try launchKey(request.KeyPairIID, ec2, context)
         let rootDisk = try Self.rootDisk(request, image: image)
+        let dataDisks = try dataDisksToAttach(request.DataDiskIIDs ?? [], zone: diskZone, subnetLabel: request.SubnetIID.NameId,
+                                              ec2, context)
 
         let windows = Self.osPlatform(of: image) == "Windows"
         var params: EC2Params = ["ImageId": image.string("imageId"), "InstanceType": request.VMSpecName,
@@ -77,7 +77,8 @@ extension AWSConnection {
         // (moto's answer has both.) The root disk, key ID and image ownership are known from the
         // request and the references.
         let complete = !launched.string("ipAddress").isEmpty && !launched.items("blockDeviceMapping").isEmpty
-        let instance = complete ? launched : try describeInstance(instanceID, ec2, context)
+        let instance = !dataDisks.isEmpty ? try attachDataDisks(dataDisks, to: launched, ec2, context)
+            : complete ? launched : try describeInstance(instanceID, ec2, context)
         let imageRoot = Self.rootDeviceMapping(of: image)?.find("ebs")
         let root = RootVolume(id: Self.rootVolumeID(of: instance) ?? "",
                               type: rootDisk?.type ?? imageRoot?.string("volumeType") ?? "",
