@@ -175,8 +175,12 @@ extension AWSConnection {
     private func describeCluster(_ name: String, _ eks: EKSClient, _ context: CallContext) throws -> ClusterInfo {
         let cluster = try eks.call("DescribeCluster", "GET", Self.clusterPath(name), context: context)["cluster"] as? [String: Any] ?? [:]
         let clusterTags = EKSRecords.tags(cluster["tags"])
-        let nodeGroups = try nodeGroupNames(name, eks, context).map {
+        var nodeGroups = try nodeGroupNames(name, eks, context).map {
             EKSRecords.nodeGroup(try describeNodeGroup(name, $0, eks, context), clusterTags: clusterTags)
+        }
+        if !nodeGroups.isEmpty {
+            let nodes = try clusterNodes(name, context)
+            for index in nodeGroups.indices { nodeGroups[index].Nodes = nodes[nodeGroups[index].IId.NameId] ?? [] }
         }
         let vpcConfig = cluster["resourcesVpcConfig"] as? [String: Any] ?? [:]
         var vpcID = vpcConfig["vpcId"] as? String ?? ""
@@ -187,6 +191,22 @@ extension AWSConnection {
             vpcID = (try? ec2().call("DescribeSubnets", params, context: context).items("subnetSet").first?.string("vpcId")) ?? ""
         }
         return EKSRecords.cluster(cluster, vpcID: vpcID, nodeGroups: nodeGroups, region: eks.region)
+    }
+
+    /// The live instances of the cluster's managed node groups by node group name: EKS tags each
+    /// with eks:cluster-name and eks:nodegroup-name. One look-up for all the groups.
+    private func clusterNodes(_ cluster: String, _ context: CallContext) throws -> [String: [IID]] {
+        let ec2 = try ec2()
+        var filter = EC2Params()
+        filter.filter("tag:eks:cluster-name", [cluster])
+        filter.filter("instance-state-name", VMStatusMapping.liveStates)
+        var nodes: [String: [IID]] = [:]
+        for instance in try describeInstances(filter, ec2, context) {
+            let group = instance.items("tagSet").first { $0.string("key") == "eks:nodegroup-name" }?.string("value") ?? ""
+            let id = instance.string("instanceId")
+            nodes[group, default: []].append(IID(NameId: instance.spiderName(or: id), SystemId: id))
+        }
+        return nodes
     }
 
     private func describeNodeGroup(_ cluster: String, _ name: String, _ eks: EKSClient, _ context: CallContext) throws -> [String: Any] {
