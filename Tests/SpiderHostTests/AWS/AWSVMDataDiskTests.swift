@@ -92,7 +92,7 @@ struct AWSVMDataDiskTests {
         let (moto, host, _) = try AWSNetworkTests.stack()
         // A connection through a loopback relay to moto that refuses the second AttachVolume as AWS
         // refuses a user without the ec2:AttachVolume permission (moto itself never refuses one).
-        let relay = try RefusingEC2Relay(upstream: moto.endpoint, refuseAttachNumber: 2)
+        let relay = try AWSRelay(upstream: moto.endpoint, refusing: [.action("AttachVolume", number: 2)])
         let c = try Fixtures.register(
             host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "aws-relay",
             credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
@@ -157,85 +157,4 @@ struct AWSVMDataDiskTests {
         Set(MotoView.items(try moto.ec2(region, "describe_instances"), "Reservations")
             .flatMap { $0["Instances"] as? [[String: Any]] ?? [] }.compactMap { $0["InstanceId"] as? String })
     }
-}
-
-/// A python3 HTTP relay on 127.0.0.1 that passes EC2 requests to moto, except that it answers the
-/// n-th AttachVolume with AWS's UnauthorizedOperation. Stopped by its pid.
-final class RefusingEC2Relay {
-    let pid: pid_t
-    let port: Int
-    private let scratch: TempFolder
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    /// How many requests it refused (it logs one "refused" line each).
-    var refused: Int { log.components(separatedBy: "\n").filter { $0.hasPrefix("refused ") }.count }
-    private var log: String { Self.read(scratch.file("relay.log")) }
-    private static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-
-    init(upstream: String, refuseAttachNumber: Int) throws {
-        let scratch = try TempFolder(prefix: "ec2-relay")
-        let logPath = scratch.file("relay.log")
-        try Self.script.write(toFile: scratch.file("relay.py"), atomically: true, encoding: .utf8)
-        let pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", scratch.file("relay.py"), upstream, String(refuseAttachNumber)],
-                                         outputPath: logPath)
-        var found: Int?
-        for _ in 0..<300 where found == nil {
-            if ChildProcess.poll(pid) != nil { break }
-            found = Self.read(logPath).components(separatedBy: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }
-            if found == nil { usleep(100_000) }
-        }
-        guard let found else {
-            _ = ChildProcess.poll(pid) ?? ChildProcess.kill9(pid)
-            throw TestFailure("the EC2 relay did not start:\n\(Self.read(logPath))")
-        }
-        self.scratch = scratch
-        self.pid = pid
-        self.port = found
-    }
-
-    deinit {
-        kill(pid, SIGTERM)
-        _ = ChildProcess.wait(pid, seconds: 5) ?? ChildProcess.kill9(pid)
-    }
-
-    private static let script = #"""
-    import http.server, sys, urllib.error, urllib.parse, urllib.request
-
-    upstream, refuse_at = sys.argv[1], int(sys.argv[2])
-    attaches = 0
-    REFUSAL = (b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
-               b'<Message>You are not authorized to perform this operation.</Message></Error></Errors>'
-               b'<RequestID>relay</RequestID></Response>')
-
-    class Relay(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            global attaches
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            if urllib.parse.parse_qs(body.decode()).get("Action") == ["AttachVolume"]:
-                attaches += 1
-                if attaches == refuse_at:
-                    print("refused AttachVolume", attaches, flush=True)
-                    return self.answer(403, REFUSAL, "text/xml")
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
-            request = urllib.request.Request(upstream + self.path, data=body, method="POST", headers=headers)
-            try:
-                reply = urllib.request.urlopen(request, timeout=60)
-            except urllib.error.HTTPError as error:
-                reply = error
-            self.answer(reply.status, reply.read(), reply.headers.get("Content-Type", "text/xml"))
-
-        def answer(self, status, data, content_type):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
-    print("port", server.server_address[1], flush=True)
-    server.serve_forever()
-    """#
 }

@@ -91,7 +91,7 @@ extension AWSConnection {
 
     /// A credential allowed EC2 but not ELBv2 or EKS cannot see their resources; it cannot have made
     /// any through Spider either, so the check passes (AWS still refuses a subnet with their interfaces).
-    private static func unlessDenied<T>(_ body: () throws -> [T]) throws -> [T] {
+    static func unlessDenied<T>(_ body: () throws -> [T]) throws -> [T] {
         do { return try body() } catch let error as DriverError where error.status == .permissionDenied { return [] }
     }
 

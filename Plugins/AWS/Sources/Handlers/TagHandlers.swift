@@ -106,9 +106,19 @@ extension AWSConnection {
     func findTags(_ request: TagFindReqInfo, _ context: CallContext) throws -> TagInfoList {
         let wants = { (type: TagResourceType) in request.ResourceType == nil || request.ResourceType == type }
         let ec2Types = EC2Taggable.all.filter { wants($0.type) }
-        var found = ec2Types.isEmpty ? [] : try ec2TagInfos(ec2Types, context)
-        if wants(.nlb) { found += try nlbTagInfos(context) }
-        if wants(.cluster) { found += try clusterTagInfos(context) }
+        // The three services are asked at once. Searching every type, a service this credential may
+        // not read (ELBv2, EKS) is left out rather than failing the search; a type asked for by name is not.
+        let everyType = request.ResourceType == nil
+        let wantsNLB = wants(.nlb), wantsCluster = wants(.cluster)
+        let found = try Concurrently.run([
+            { @Sendable in ec2Types.isEmpty ? [] : try self.ec2TagInfos(ec2Types, context) },
+            { @Sendable in
+                !wantsNLB ? [] : everyType ? try Self.unlessDenied { try self.nlbTagInfos(context) } : try self.nlbTagInfos(context)
+            },
+            { @Sendable in
+                !wantsCluster ? [] : everyType ? try Self.unlessDenied { try self.clusterTagInfos(context) } : try self.clusterTagInfos(context)
+            },
+        ]).flatMap { $0 }
 
         let keyword = request.Keyword.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         func matches(_ tag: KeyValue) -> Bool {
