@@ -1,6 +1,7 @@
 // vm.start / vm.list / vm.get: RunInstances in a subnet with the given security groups on its
 // primary network interface (with a public IP, as CB-Spider's VMs have), the key pair, the root
-// disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user.
+// disk's type and size, the Name tag (instance and root volume) and user data that creates cb-user
+// (on a Windows image: sets Administrator's password, WindowsUserData.swift).
 // References are checked with as few requests as give Spider's answers: the image (its platform and
 // root device shape the request) and the spec, both kept a while; the subnet (that it is in the VPC;
 // the VPC exists when it is) and the key pair (its public key goes into the user data), looked up
@@ -31,6 +32,9 @@ extension AWSConnection {
             try describeImage(imageRef, ec2, context)
         }
         _ = try compute.reference("type \(request.VMSpecName)") { try describeInstanceType(request.VMSpecName, ec2, context) }
+        // Windows: Administrator's password, set by the user data (WindowsUserData.swift); Linux ignores it.
+        let windows = Self.osPlatform(of: image) == "Windows"
+        let windowsPassword = windows ? try WindowsUserData.checkedPassword(userId: request.VMUserId, password: request.VMUserPasswd) : nil
         let vpcID = try requireSystemID(request.VpcIID, "VPC", field: "VpcIID")
         let subnetID = try requireSystemID(request.SubnetIID, "subnet", field: "SubnetIID")
         let diskZone = try dataDiskZone(request, subnetID: subnetID, ec2, context)   // VMDataDisks.swift
@@ -48,7 +52,6 @@ extension AWSConnection {
         let dataDisks = try dataDisksToAttach(request.DataDiskIIDs ?? [], zone: diskZone, subnetLabel: request.SubnetIID.NameId,
                                               ec2, context)
 
-        let windows = Self.osPlatform(of: image) == "Windows"
         var params: EC2Params = ["ImageId": image.string("imageId"), "InstanceType": request.VMSpecName,
                                  "MinCount": "1", "MaxCount": "1", "KeyName": key.name]
         params.add("NetworkInterface.1.DeviceIndex", "0")
@@ -62,7 +65,9 @@ extension AWSConnection {
             if let size = rootDisk.size { params.add("BlockDeviceMapping.1.Ebs.VolumeSize", String(size)) }
             if let type = rootDisk.type { params.add("BlockDeviceMapping.1.Ebs.VolumeType", type) }
         }
-        if !windows && !key.publicKey.isEmpty {
+        if let windowsPassword {
+            params["UserData"] = WindowsUserData.base64(password: windowsPassword)
+        } else if !key.publicKey.isEmpty {
             params["UserData"] = VMUserData.base64(user: Self.defaultVMUser, publicKey: key.publicKey)
         }
         params.tagSpecification("instance", name: name, tags: request.TagList)
