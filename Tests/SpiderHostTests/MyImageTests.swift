@@ -28,7 +28,7 @@ struct MyImageTests {
         #expect(got.IId == image.IId && got.SourceVM == image.SourceVM)
 
         let vm = try host.must("POST", "/spider/vm", json: Requests.vmInStack(c.name, "vm-02", image: "image-01",
-                                                                             extra: ["ImageType": "MyImage"]))
+                                                                             extra: ["ImageType": "MyImage", "VMUserPasswd": "Spider-Win2"]))
             .decode(VMInfo.self)
         #expect(vm.ImageType == "MyImage")
         #expect(vm.ImageIId == image.IId)
@@ -49,19 +49,20 @@ struct MyImageTests {
         let c = try Fixtures.registerMock(host, tag: "myimagewin")
         try host.createStack(c)
         let windows = try host.must("POST", "/spider/vm", json: Requests.vmInStack(c.name, "win-01", image: "mock-vmimage-06",
-                                                                                  extra: ["RootDiskSize": "60"]))
+                                                                                  extra: ["RootDiskSize": "60", "VMUserPasswd": "Spider-Win1"]))
             .decode(VMInfo.self)
         #expect(windows.Platform == "WINDOWS")
         try host.must("POST", "/spider/myimage", json: Requests.myImage(c.name, "win-image", sourceVM: "win-01"))
 
         let fromImage = try host.must("POST", "/spider/vm", json: Requests.vmInStack(c.name, "win-02", image: "win-image",
-                                                                                    extra: ["ImageType": "MyImage"]))
+                                                                                    extra: ["ImageType": "MyImage", "VMUserPasswd": "Spider-Win2"]))
             .decode(VMInfo.self)
         #expect(fromImage.Platform == "WINDOWS")
         #expect(fromImage.RootDiskSize == "60")
         // Smaller than the snapshot's root disk is refused.
         try host.expect("POST", "/spider/vm", json: Requests.vmInStack(c.name, "win-03", image: "win-image",
-                                                                      extra: ["ImageType": "MyImage", "RootDiskSize": "40"]),
+                                                                      extra: ["ImageType": "MyImage", "RootDiskSize": "40",
+                                                                                               "VMUserPasswd": "Spider-Win3"]),
                         status: 400, mentioning: ["RootDiskSize", "60", "MyImage 'win-image'"])
     }
 

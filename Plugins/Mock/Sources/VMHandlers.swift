@@ -1,5 +1,5 @@
 // vm.*: VMs need a public image, a spec, a VPC with the subnet, security groups of that VPC and a
-// key pair. States move Creating→Running, Suspending→Suspended, Resuming→Running,
+// key pair (and, on a Windows image, VMUserPasswd: WindowsLogin). States move Creating→Running, Suspending→Suspended, Resuming→Running,
 // Rebooting→Running, Terminating→(gone); each transitional state lasts MockSettleMs.
 // A terminating VM still uses its subnet, security groups, key pair and addresses, but no longer
 // holds its name: a new VM may take it.
@@ -37,6 +37,9 @@ extension MockConnection {
         return try mutate { state, now in
             let source = try state.bootImage(imageType, request.ImageIID)
             let image = source.image
+            // Windows: RDP as Administrator with the request's password (checked, never kept).
+            let windows = Catalogue.platform(of: image) == "WINDOWS"
+            if windows { _ = try WindowsLogin.checkedPassword(userId: request.VMUserId, password: request.VMUserPasswd) }
             let rootDiskSize = try Self.rootDiskSize(request.RootDiskSize, source)
             let rootDiskType = Self.orDefault(request.RootDiskType) ?? source.rootDiskType
             // A VM on its way out (Terminating) no longer holds its name.
@@ -70,14 +73,14 @@ extension MockConnection {
                 VpcIID: vpc.iid, SubnetIID: subnet.IId, SecurityGroupIIds: groups, KeyPairIId: keyPair.iid,
                 RootDiskType: rootDiskType, RootDiskSize: String(rootDiskSize), RootDeviceName: "/dev/sda1",
                 DataDiskIIDs: dataDisks.map(\.iid), VMBootDisk: "/dev/sda1", VMBlockDisk: "/dev/sda1",
-                VMUserId: Self.orDefault(request.VMUserId) ?? Self.defaultVMUser,
+                VMUserId: windows ? WindowsLogin.user : Self.orDefault(request.VMUserId) ?? Self.defaultVMUser,
                 NetworkInterface: SystemID.make("eni") { _ in false },
                 PublicIP: publicIP,
                 PublicDNS: "mock-" + publicIP.replacingOccurrences(of: ".", with: "-") + ".\(region).mock.cloud",
                 PrivateIP: privateIP,
                 PrivateDNS: "ip-" + privateIP.replacingOccurrences(of: ".", with: "-") + ".\(region).mock.internal",
                 Platform: Catalogue.platform(of: image),
-                SSHAccessPoint: publicIP + ":22", AccessPoint: publicIP + ":22",
+                SSHAccessPoint: windows ? nil : publicIP + ":22", AccessPoint: publicIP + (windows ? ":3389" : ":22"),
                 TagList: request.TagList, KeyValueList: source.keyValues)
             state.attach(dataDisks, to: info.IId)
             var record = VMRecord(sequence: state.takeSequence(), info: info, settled: .Running, transitional: nil,
