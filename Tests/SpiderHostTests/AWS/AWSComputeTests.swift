@@ -3,6 +3,7 @@
 // pair, driven through status → suspend → resume → reboot → terminate. After each step moto's own
 // view (boto3) must show what the driver says it did.
 import Foundation
+import SpiderModels
 import Testing
 
 @Suite("AWS driver against moto: images, VM specs, VM lifecycle", .serialized)
@@ -184,6 +185,23 @@ struct AWSComputeTests {
         try host.must("DELETE", "/spider/securitygroup/sg-02", json: Requests.connection(c.name))
         try host.must("DELETE", "/spider/vpc/vpc-01", json: Requests.connection(c.name))
         #expect(MotoView.items(try moto.ec2(Self.region, "describe_vpcs", filters: ["tag:Name": ["vpc-01"]]), "Vpcs").isEmpty)
+    }
+
+    @Test("VM without a root disk size: the root volume is the image's size, on its root device, deleted with the VM; no data disks")
+    func defaultRootDisk() throws {
+        let (moto, host, c) = try AWSNetworkTests.stack()
+        let image = try Self.image(moto)
+        let imageRoot = try #require((image["BlockDeviceMappings"] as? [[String: Any]])?
+            .first { $0["DeviceName"] as? String == image["RootDeviceName"] as? String }?["Ebs"] as? [String: Any])
+        let imageID = try AWSKnownResourcesTests.network(host, c, moto)
+        let vm = try host.must("POST", "/spider/vm", json: AWSKnownResourcesTests.vm(c, "vm-01", image: imageID)).decode(VMInfo.self)
+        #expect(vm.DataDiskIIDs == nil || vm.DataDiskIIDs?.isEmpty == true)
+        #expect(vm.RootDeviceName == image["RootDeviceName"] as? String)
+        #expect(vm.RootDiskSize == (imageRoot["VolumeSize"] as? Int).map(String.init))
+        let instance = try Self.instance(moto, vm.IId.SystemId)
+        let mappings = instance["BlockDeviceMappings"] as? [[String: Any]] ?? []
+        #expect(mappings.map { $0["DeviceName"] as? String } == [image["RootDeviceName"] as? String])
+        #expect((mappings.first?["Ebs"] as? [String: Any])?["DeleteOnTermination"] as? Bool == true)
     }
 
     /// moto's record of an instance.

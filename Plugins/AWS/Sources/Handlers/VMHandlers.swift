@@ -59,11 +59,16 @@ extension AWSConnection {
         params.list("NetworkInterface.1.SecurityGroupId", groupIDs)
         params.add("NetworkInterface.1.AssociatePublicIpAddress", "true")
         params.add("NetworkInterface.1.DeleteOnTermination", "true")
-        if let rootDisk {
-            params.add("BlockDeviceMapping.1.DeviceName", image.string("rootDeviceName"))
+        // The root device is always named: its volume then goes with the VM whatever the image says
+        // (an AMI may keep it after termination), and sits where the image says (moto otherwise puts
+        // it at /dev/sda1 whatever the image's root device, and it would show as a data disk).
+        let rootDevice = image.string("rootDeviceName")
+        let rootSize = rootDisk?.size.map(String.init) ?? Self.rootDeviceMapping(of: image)?.find("ebs")?.string("volumeSize") ?? ""
+        if !rootDevice.isEmpty && (rootDisk != nil || !rootSize.isEmpty) {
+            params.add("BlockDeviceMapping.1.DeviceName", rootDevice)
             params.add("BlockDeviceMapping.1.Ebs.DeleteOnTermination", "true")
-            if let size = rootDisk.size { params.add("BlockDeviceMapping.1.Ebs.VolumeSize", String(size)) }
-            if let type = rootDisk.type { params.add("BlockDeviceMapping.1.Ebs.VolumeType", type) }
+            if !rootSize.isEmpty { params.add("BlockDeviceMapping.1.Ebs.VolumeSize", rootSize) }
+            if let type = rootDisk?.type { params.add("BlockDeviceMapping.1.Ebs.VolumeType", type) }
         }
         if let windowsPassword {
             params["UserData"] = WindowsUserData.base64(password: windowsPassword)
