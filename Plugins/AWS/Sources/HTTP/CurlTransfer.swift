@@ -10,8 +10,29 @@ final class CurlTransferState {
     var retryAfter: Int?
     let context: CallContext?
     var cancelled = false
+    /// A download's file: the body goes there and only its start (for an error's message) to `body`.
+    let sink: Int32?
+    var sinkErrno: Int32 = 0
+    static let keptPrefix = 512
 
-    init(context: CallContext?) { self.context = context }
+    init(context: CallContext?, sink: Int32?) {
+        self.context = context
+        self.sink = sink
+    }
+
+    /// Takes one chunk of the body; false stops the transfer (the file could not be written).
+    func receive(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let sink else { body.append(contentsOf: chunk); return true }
+        if body.count < Self.keptPrefix { body.append(contentsOf: chunk.prefix(Self.keptPrefix - body.count)) }
+        var offset = 0
+        while offset < chunk.count {
+            let n = write(sink, chunk.baseAddress! + offset, chunk.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { sinkErrno = n < 0 ? errno : EIO; return false }
+            offset += n
+        }
+        return true
+    }
 
     func header(_ line: String) {
         let parts = line.split(separator: ":", maxSplits: 1)
@@ -24,10 +45,10 @@ private let writeCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, In
     buffer, size, count, user in
     guard let buffer, let user else { return 0 }
     let state = Unmanaged<CurlTransferState>.fromOpaque(user).takeUnretainedValue()
-    buffer.withMemoryRebound(to: UInt8.self, capacity: size * count) {
-        state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size * count))
+    let taken = buffer.withMemoryRebound(to: UInt8.self, capacity: size * count) {
+        state.receive(UnsafeBufferPointer(start: $0, count: size * count))
     }
-    return size * count
+    return taken ? size * count : 0
 }
 
 private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
@@ -54,11 +75,15 @@ private let progressCallback: @convention(c) (UnsafeMutableRawPointer?, curl_off
 let curlGlobalReady: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 enum CurlTransfer {
-    /// Runs `request` on `handle` (reset first; its connection cache survives the reset).
+    static let downloadStallSeconds = 30
+
+    /// Runs `request` on `handle` (reset first; its connection cache survives the reset). With a
+    /// `sink`, the body is written to that file, the download's own time limit applies and a
+    /// transfer with no byte for `downloadStallSeconds` fails as timed out.
     static func perform(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequest, options: HTTPOptions,
-                        context: CallContext?) throws -> HTTPResponse {
+                        context: CallContext?, sink: Int32? = nil) throws -> HTTPResponse {
         curl_easy_reset(handle)
-        let state = CurlTransferState(context: context)
+        let state = CurlTransferState(context: context, sink: sink)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
         errorBuffer[0] = 0
@@ -69,7 +94,7 @@ enum CurlTransfer {
         }
         defer { curl_slist_free_all(headerList) }
 
-        var totalMs = options.totalTimeoutMs
+        var totalMs = sink == nil ? options.totalTimeoutMs : options.downloadTimeoutMs
         if let remaining = context?.deadlineRemainingMs, remaining < Int64(totalMs) {
             if remaining <= 0 { throw HTTPFailure.cancelled }
             totalMs = Int(remaining)
@@ -94,6 +119,10 @@ enum CurlTransfer {
             ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0),
             ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
         ]
+        if sink != nil {
+            codes.append(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1))
+            codes.append(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, Self.downloadStallSeconds))
+        }
         switch request.method {
         case "GET": break
         case "POST":
@@ -115,6 +144,9 @@ enum CurlTransfer {
             if code == CURLE_OPERATION_TIMEDOUT {
                 if let remaining = context?.deadlineRemainingMs, remaining <= 0 { throw HTTPFailure.cancelled }
                 throw HTTPFailure.timedOut("\(request.method) \(request.url): \(detail)")
+            }
+            if state.sinkErrno != 0 {
+                throw HTTPFailure.transport("\(request.method) \(request.url): writing the body to a file: \(String(cString: strerror(state.sinkErrno)))")
             }
             throw HTTPFailure.transport("\(request.method) \(request.url): \(detail)")
         }

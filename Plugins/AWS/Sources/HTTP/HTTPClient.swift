@@ -22,11 +22,21 @@ final class HTTPClient: Sendable {
     }
 
     func send(_ request: HTTPRequest, context: CallContext?) throws -> HTTPResponse {
+        try run(request, context: context, sink: nil)
+    }
+
+    /// `request` with its body written to the open file `fd`; the response's body is only the
+    /// body's first bytes (what an error message quotes).
+    func download(_ request: HTTPRequest, to fd: Int32, context: CallContext?) throws -> HTTPResponse {
+        try run(request, context: context, sink: fd)
+    }
+
+    private func run(_ request: HTTPRequest, context: CallContext?, sink: Int32?) throws -> HTTPResponse {
         try context?.mayBlock()
         if let context, context.isCancelled { throw HTTPFailure.cancelled }
         let handle = try take()
         do {
-            let response = try CurlTransfer.perform(handle, request, options: options, context: context)
+            let response = try CurlTransfer.perform(handle, request, options: options, context: context, sink: sink)
             give(handle)
             return response
         } catch {

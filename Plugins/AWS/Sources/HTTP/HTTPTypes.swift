@@ -17,10 +17,13 @@ struct HTTPResponse: Sendable {
 struct HTTPOptions: Sendable {
     var connectTimeoutMs: Int
     var totalTimeoutMs: Int
+    /// The total for a download to a file (an offer file is GBs): its stall guard is what matters.
+    var downloadTimeoutMs: Int
     /// Idle easy handles kept (each keeps its connections alive for the next call).
     var maxIdleHandles: Int
 
-    static let standard = HTTPOptions(connectTimeoutMs: 10_000, totalTimeoutMs: 120_000, maxIdleHandles: 8)
+    static let standard = HTTPOptions(connectTimeoutMs: 10_000, totalTimeoutMs: 120_000, downloadTimeoutMs: 1_800_000,
+                                       maxIdleHandles: 8)
 }
 
 /// How a transfer failed before any HTTP status came back.

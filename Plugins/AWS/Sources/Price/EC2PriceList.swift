@@ -17,6 +17,16 @@ struct EC2PriceList: Sendable {
         var preInstalledSoftware: Set<String> = ["NA"]
         var excludedLicenseModels: Set<String> = ["Bring your own license"]
         init() {}
+
+        /// Whether `product` is an instance listing this selection prices.
+        func keeps(_ product: OfferFile.Product) -> Bool {
+            let a = product.attributes
+            guard product.productFamily?.hasPrefix("Compute Instance") == true else { return false }
+            return tenancies.contains(a["tenancy"] ?? "")
+                && capacityStatuses.contains(a["capacitystatus"] ?? "Used")
+                && preInstalledSoftware.contains(a["preInstalledSw"] ?? "NA")
+                && !excludedLicenseModels.contains(a["licenseModel"] ?? "")
+        }
     }
 
     let offer: OfferFile
@@ -27,19 +37,26 @@ struct EC2PriceList: Sendable {
         self.selection = selection
     }
 
+    /// The offer file in `data`, scanned member by member keeping only what `selection` prices.
     init(data: Data, selection: Selection = Selection()) throws {
-        self.init(try OfferFile.decode(data), selection: selection)
+        let offer = try data.withUnsafeBytes { try OfferFile.scan($0, keeping: selection.keeps) }
+        self.init(offer, selection: selection)
+    }
+
+    /// The offer file in `file`, scanned in place; the pages read are given back as the scan goes.
+    init(file: MappedFile, selection: Selection = Selection()) throws {
+        let offer = try OfferFile.scan(file.bytes, keeping: selection.keeps, progress: file.release(before:))
+        self.init(offer, selection: selection)
     }
 
     /// The regions the file has products for (by `regionCode`).
     var regions: [String] {
-        Set(offer.products.values.compactMap { $0.attributes["regionCode"] }).sorted()
+        offer.regionFamilies.keys.sorted()
     }
 
     /// `price.productfamily.list`: the region's product families ("Compute Instance", "Storage", …).
     func productFamilies(region: String) throws -> ProductFamilyList {
-        let families = Set(try products(in: region).compactMap(\.productFamily))
-        return ProductFamilyList(families.sorted())
+        ProductFamilyList(try families(in: region).sorted())
     }
 
     /// `price.vm.list`: the region's prices that match `filters` (the host's filter rules).
@@ -56,7 +73,7 @@ struct EC2PriceList: Sendable {
     /// Every price of the region, sorted by instance type, operating system and pricing policy.
     func prices(region: String) throws -> [Price] {
         var list: [(key: String, price: Price)] = []
-        for product in try products(in: region) where isSelectedInstance(product) {
+        for product in try products(in: region) where selection.keeps(product) {
             guard let spec = EC2InstanceAttributes.spec(product.attributes, region: region),
                   let os = product.attributes["operatingSystem"], os != "NA" else { continue }
             let info = productInfo(product, spec: spec, os: os)
@@ -71,21 +88,16 @@ struct EC2PriceList: Sendable {
 
     // MARK: - Products
 
-    private func products(in region: String) throws -> [OfferFile.Product] {
-        let inRegion = offer.products.values.filter { $0.attributes["regionCode"] == region }
-        guard !inRegion.isEmpty else {
+    private func families(in region: String) throws -> Set<String> {
+        guard let families = offer.regionFamilies[region] else {
             throw DriverError.notFound("region '\(region)' has no products in the AWS price list")
         }
-        return inRegion.sorted { $0.sku < $1.sku }
+        return families
     }
 
-    private func isSelectedInstance(_ product: OfferFile.Product) -> Bool {
-        let a = product.attributes
-        guard product.productFamily?.hasPrefix("Compute Instance") == true else { return false }
-        return selection.tenancies.contains(a["tenancy"] ?? "")
-            && selection.capacityStatuses.contains(a["capacitystatus"] ?? "Used")
-            && selection.preInstalledSoftware.contains(a["preInstalledSw"] ?? "NA")
-            && !selection.excludedLicenseModels.contains(a["licenseModel"] ?? "")
+    private func products(in region: String) throws -> [OfferFile.Product] {
+        _ = try families(in: region)
+        return offer.products.values.filter { $0.attributes["regionCode"] == region }.sorted { $0.sku < $1.sku }
     }
 
     private func productInfo(_ product: OfferFile.Product, spec: VMSpecInfo, os: String) -> ProductInfo {

@@ -12,6 +12,13 @@ struct OfferFile: Decodable, Sendable {
     var publicationDate: String?
     var products: [String: Product]
     var terms: [String: [String: [String: Term]]]
+    /// Region code → the product families it has, from every product of the file (also the
+    /// ones a scan does not keep): the regions and families the price list answers for.
+    var regionFamilies: [String: Set<String>] = [:]
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, offerCode, version, publicationDate, products, terms
+    }
 
     struct Product: Decodable, Sendable {
         var sku: String
@@ -48,7 +55,9 @@ struct OfferFile: Decodable, Sendable {
     /// Decodes an offer file; a reply that is not one is the cloud's fault, not the caller's.
     static func decode(_ data: Data) throws -> OfferFile {
         do {
-            return try JSONDecoder().decode(OfferFile.self, from: data)
+            var offer = try JSONDecoder().decode(OfferFile.self, from: data)
+            for product in offer.products.values { offer.noteFamily(of: product) }
+            return offer
         } catch let error as DecodingError {
             throw DriverError.internal("the AWS price list is not an offer file: \(Self.describe(error))")
         }
@@ -59,9 +68,17 @@ struct OfferFile: Decodable, Sendable {
         (terms[type]?[sku] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    /// Counts `product` for its region's families (a product without a family still makes its region known).
+    mutating func noteFamily(of product: Product) {
+        guard let region = product.attributes["regionCode"] else { return }
+        regionFamilies[region, default: []].formUnion(product.productFamily.map { [$0] } ?? [])
+    }
+
+    /// What is wrong, at the coding path below `prefix` (a scan decodes members one by one).
+    static func describe(_ error: DecodingError, at prefix: String = "") -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            ([prefix].filter { !$0.isEmpty } + context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue })
+                .joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context): return "'\(key.stringValue)' missing at '\(path(context))'"

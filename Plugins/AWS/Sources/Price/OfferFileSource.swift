@@ -1,7 +1,12 @@
 // Where a region's EC2 offer file comes from: `<base>/<region>/index.json`, the base being the
 // connection's `PriceListURL` or AWS's public price list. The file is public (fetched unsigned),
 // large and republished a few times a day, so each one is kept for an hour, shared by every
-// connection of the driver with the same base.
+// connection of the driver with the same base. A region's file is hundreds of MB to several GB,
+// so it is downloaded to a temporary file (unlinked at once: nothing is left behind, whatever
+// happens) and scanned from there, keeping only what the price list needs.
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import SpiderDriverKit
 import Synchronization
@@ -13,9 +18,12 @@ struct OfferFileSource: Sendable {
     let http: HTTPClient
     let base: String
     let cache: OfferFileCache
+    /// Where the download's temporary file is made.
+    let scratch: String
 
-    init(http: HTTPClient, base: String?, cache: OfferFileCache = .shared) {
+    init(http: HTTPClient, base: String?, cache: OfferFileCache = .shared, scratch: String = NSTemporaryDirectory()) {
         self.http = http
+        self.scratch = scratch
         var base = base ?? Self.publicBase
         while base.hasSuffix("/") { base.removeLast() }
         self.base = base
@@ -34,23 +42,32 @@ struct OfferFileSource: Sendable {
     func priceList(region: String, context: CallContext?) throws -> EC2PriceList {
         let url = try url(region: region)
         if let list = cache.fresh(url, now: Date(), ttl: Self.cacheTTL) { return list }
-        let list = try EC2PriceList(data: Data(try fetch(url, region: region, context: context)))
+        let list = try EC2PriceList(file: try fetch(url, region: region, context: context))
         cache.store(url, list, at: Date())
         return list
     }
 
-    private func fetch(_ url: String, region: String, context: CallContext?) throws -> [UInt8] {
+    /// The offer file downloaded to an already-unlinked temporary file, mapped.
+    private func fetch(_ url: String, region: String, context: CallContext?) throws -> MappedFile {
+        var template = Array((scratch.hasSuffix("/") ? scratch : scratch + "/").utf8CString.dropLast()) + Array("spider-aws-offer-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else {
+            throw DriverError.internal("no temporary file for the AWS price list in \(scratch): \(String(cString: strerror(errno)))")
+        }
+        unlink(template)
+        defer { close(fd) }
         let response: HTTPResponse
         do {
-            response = try http.send(HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")], body: []),
-                                     context: context)
+            response = try http.download(HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")], body: []),
+                                         to: fd, context: context)
         } catch let failure as HTTPFailure {
             switch failure {
             case .cancelled: throw DriverError(.cancelled, "AWS price list: \(failure)")
             case .timedOut, .transport: throw DriverError(.retryable, "AWS price list at \(url): \(failure)", retryAfterMs: 1_000)
             }
         }
-        return try Self.body(of: response, url: url, region: region)
+        _ = try Self.body(of: response, url: url, region: region)
+        return try MappedFile(fd: fd)
     }
 
     /// The body of a 2xx answer; otherwise the status a caller can act on. The public price list
