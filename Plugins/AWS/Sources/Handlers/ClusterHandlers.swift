@@ -63,13 +63,18 @@ extension AWSConnection {
 
     func listClusters(_ context: CallContext) throws -> ClusterList {
         let eks = try eks()
+        return ClusterList(try clusterNames(eks, context).sorted().map { try describeCluster($0, eks, context) })
+    }
+
+    /// Every cluster name of the region (ListClusters pages with nextToken).
+    func clusterNames(_ eks: EKSClient, _ context: CallContext) throws -> [String] {
         var names: [String] = [], token: String? = nil
         repeat {
             let page = try eks.call("ListClusters", "GET", "/clusters", query: token.map { [("nextToken", $0)] } ?? [], context: context)
             names += EKSRecords.strings(page["clusters"])
             token = (page["nextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
-        return ClusterList(try names.sorted().map { try describeCluster($0, eks, context) })
+        return names
     }
 
     func getCluster(_ request: IIDRequest, _ context: CallContext) throws -> ClusterInfo {

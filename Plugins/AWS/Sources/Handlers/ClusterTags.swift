@@ -36,12 +36,7 @@ extension AWSConnection {
     /// Every cluster of the region with at least one user tag, as tag.find shows it.
     func clusterTagInfos(_ context: CallContext) throws -> [TagInfo] {
         let eks = try eks()
-        var names: [String] = [], token: String? = nil
-        repeat {
-            let page = try eks.call("ListClusters", "GET", "/clusters", query: token.map { [("nextToken", $0)] } ?? [], context: context)
-            names += EKSRecords.strings(page["clusters"])
-            token = (page["nextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
+        let names = try clusterNames(eks, context)
         var infos: [TagInfo] = []
         for name in names.sorted() {
             let tags: [String: String]

@@ -120,21 +120,10 @@ extension AWSConnection {
         return found
     }
 
-    /// Polls DescribeVolumes until `settled` holds, leaving a second of the call's deadline (and
-    /// at most two minutes) for the answer; then the volume as it is.
+    /// DescribeVolumes until `settled` holds (Polling's bounds); then the volume as it is.
     private func waitForVolume(_ volumeID: String, _ ec2: EC2Client, _ context: CallContext,
                                until settled: (XMLNode) -> Bool) throws -> XMLNode {
-        var volume = try volumeRecord(volumeID, ec2, context)
-        var waitedMs = 0
-        while !settled(volume), waitedMs < 120_000, context.deadlineRemainingMs > 2_000 {
-            for _ in 0..<10 {
-                try context.checkCancelled()
-                usleep(100_000)
-            }
-            waitedMs += 1_000
-            volume = try volumeRecord(volumeID, ec2, context)
-        }
-        return volume
+        try Polling.read(context, { try volumeRecord(volumeID, ec2, context) }, until: settled)
     }
 
     /// The zone for a new disk: the request's, the connection's, or the region's first available zone.

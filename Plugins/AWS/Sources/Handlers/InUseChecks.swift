@@ -60,12 +60,7 @@ extension AWSConnection {
 
     /// The names of the region's EKS clusters in the VPC (their descriptions asked at once).
     private func clusters(inVPC vpcID: String, _ eks: EKSClient, _ context: CallContext) throws -> [String] {
-        var names: [String] = [], token: String? = nil
-        repeat {
-            let page = try eks.call("ListClusters", "GET", "/clusters", query: token.map { [("nextToken", $0)] } ?? [], context: context)
-            names += EKSRecords.strings(page["clusters"])
-            token = (page["nextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
+        let names = try clusterNames(eks, context)
         let configs = try Concurrently.run(names.map { name in
             { @Sendable in
                 let cluster = try eks.call("DescribeCluster", "GET", "/clusters/\(EKSClient.segment(name))", context: context)

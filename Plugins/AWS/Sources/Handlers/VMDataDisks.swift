@@ -146,21 +146,10 @@ extension AWSConnection {
         }
     }
 
-    /// Polls DescribeInstances until `settled` holds, as waitForVolume does (a second of the call's
-    /// deadline and at most two minutes); then the instance as it is.
+    /// DescribeInstances until `settled` holds (Polling's bounds); then the instance as it is.
     private func waitForInstance(_ instanceID: String, _ ec2: EC2Client, _ context: CallContext,
                                  until settled: (XMLNode) -> Bool) throws -> XMLNode {
-        var instance = try describeInstance(instanceID, ec2, context)
-        var waitedMs = 0
-        while !settled(instance), waitedMs < 120_000, context.deadlineRemainingMs > 2_000 {
-            for _ in 0..<10 {
-                try context.checkCancelled()
-                usleep(100_000)
-            }
-            waitedMs += 1_000
-            instance = try describeInstance(instanceID, ec2, context)
-        }
-        return instance
+        try Polling.read(context, { try describeInstance(instanceID, ec2, context) }, until: settled)
     }
 
     private static func state(of instance: XMLNode) -> String {
