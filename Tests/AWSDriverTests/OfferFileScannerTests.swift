@@ -122,6 +122,23 @@ struct OfferFileScannerTests {
         #expect(try EC2PriceList(data: whole.prefix(end + 1)).offer.products.count == 10, "the whole object is enough")
     }
 
+    @Test("progress hears the offsets read, in order, and an error from it stops the scan as it is (a cancelled call)")
+    func progressStops() throws {
+        let data = try Self.fixture()
+        var offsets: [Int] = []
+        _ = try data.withUnsafeBytes { try OfferFile.scan($0, keeping: { _ in true }, progress: { offsets.append($0) }) }
+        #expect(offsets.count == 16 + 16 + 2, "after each product and each SKU of OnDemand (16) and Reserved (2)")
+        #expect(offsets == offsets.sorted() && offsets.last ?? 0 < data.count)
+        let stopped = #expect(throws: DriverError.self) {
+            try data.withUnsafeBytes { bytes in
+                try OfferFile.scan(bytes, keeping: { _ in true }) { offset in
+                    if offset > data.count / 2 { throw DriverError(.cancelled, "stop") }
+                }
+            }
+        }
+        #expect(stopped?.status == .cancelled)
+    }
+
     @Test("malformed files are internal errors saying what and where")
     func malformed() {
         let cases: [(String, String)] = [

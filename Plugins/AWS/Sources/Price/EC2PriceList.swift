@@ -43,9 +43,16 @@ struct EC2PriceList: Sendable {
         self.init(offer, selection: selection)
     }
 
-    /// The offer file in `file`, scanned in place; the pages read are given back as the scan goes.
-    init(file: MappedFile, selection: Selection = Selection()) throws {
-        let offer = try OfferFile.scan(file.bytes, keeping: selection.keeps, progress: file.release(before:))
+    /// The offer file in `file`, scanned in place; the pages read are given back as the scan goes,
+    /// and a call cancelled or past its deadline stops it (a GB file takes a while).
+    init(file: MappedFile, selection: Selection = Selection(), context: CallContext? = nil) throws {
+        var checkedAt = 0
+        let offer = try OfferFile.scan(file.bytes, keeping: selection.keeps) { offset in
+            file.release(before: offset)
+            guard let context, abs(offset - checkedAt) >= 1 << 20 else { return }
+            checkedAt = offset
+            try context.checkCancelled()
+        }
         self.init(offer, selection: selection)
     }
 

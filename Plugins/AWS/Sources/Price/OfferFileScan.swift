@@ -7,9 +7,10 @@ import SpiderDriverKit
 
 extension OfferFile {
     /// The offer in `bytes`, keeping the products `keep` accepts (and the terms of their SKUs);
-    /// every product still counts for `regionFamilies`. `progress` hears the offset read so far.
+    /// every product still counts for `regionFamilies`. `progress` hears the offset read so far
+    /// (after each product and each SKU's terms) and may throw to stop the scan.
     static func scan(_ bytes: UnsafeRawBufferPointer, keeping keep: (Product) -> Bool,
-                     progress: (Int) -> Void = { _ in }) throws -> OfferFile {
+                     progress: (Int) throws -> Void = { _ in }) throws -> OfferFile {
         var place = ""
         do {
             return try scan(bytes, keeping: keep, progress: progress, place: &place)
@@ -21,7 +22,7 @@ extension OfferFile {
     }
 
     private static func scan(_ bytes: UnsafeRawBufferPointer, keeping keep: (Product) -> Bool,
-                             progress: (Int) -> Void, place: inout String) throws -> OfferFile {
+                             progress: (Int) throws -> Void, place: inout String) throws -> OfferFile {
         let scanner = OfferFileScanner(bytes)
         let members = MemberDecoder(bytes: bytes)
         var offer = OfferFile(products: [:], terms: [:])
@@ -51,7 +52,7 @@ extension OfferFile {
                         offer.products[sku] = product
                         keptSKUs.insert(product.sku)
                     }
-                    progress(scanner.position)
+                    try progress(scanner.position)
                 }
                 sawProducts = true
             case "terms" where !sawProducts:
@@ -77,7 +78,7 @@ extension OfferFile {
 
     /// `terms`: type → SKU → terms; only OnDemand and Reserved of the kept SKUs are decoded.
     private static func scanTerms(_ scanner: OfferFileScanner, into offer: inout OfferFile, skus: Set<String>,
-                                  members: MemberDecoder, progress: (Int) -> Void, place: inout String) throws {
+                                  members: MemberDecoder, progress: (Int) throws -> Void, place: inout String) throws {
         try scanner.beginObject()
         while let type = try scanner.nextKey() {
             guard type == onDemand || type == reserved else { try scanner.skipValue(); continue }
@@ -86,7 +87,7 @@ extension OfferFile {
                 place = "terms.\(type).\(sku)"
                 let range = try scanner.skipValue()
                 if skus.contains(sku) { offer.terms[type, default: [:]][sku] = try members.decode([String: Term].self, range) }
-                progress(scanner.position)
+                try progress(scanner.position)
             }
         }
         place = ""

@@ -42,7 +42,7 @@ struct OfferFileSource: Sendable {
     func priceList(region: String, context: CallContext?) throws -> EC2PriceList {
         let url = try url(region: region)
         if let list = cache.fresh(url, now: Date(), ttl: Self.cacheTTL) { return list }
-        let list = try EC2PriceList(file: try fetch(url, region: region, context: context))
+        let list = try EC2PriceList(file: try fetch(url, region: region, context: context), context: context)
         cache.store(url, list, at: Date())
         return list
     }
