@@ -110,4 +110,17 @@ struct KeyPairImportTests {
         let rsa = try host.must("POST", "/spider/keypair", json: Self.importRequest(c, "key-02", second)).json
         #expect(rsa["PublicKey"] as? String == second && rsa["PrivateKey"] == nil, "\(rsa)")
     }
+
+    @Test("a driver that cannot import (the C example) is refused with 501, and the key it made instead is deleted again")
+    func driverWithoutImport() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerCExample(host)
+        let key = try SSHKeyGen.make("ed25519", name: "id_ed25519", in: host.folder)
+        try host.expect("POST", "/spider/keypair", json: Self.importRequest(c, "imported-01", key.line), status: 501,
+                        mentioning: ["does not import public keys", "deleted again"])
+        let all = try host.must("GET", "/spider/allkeypair" + c.query).json["AllList"] as? [String: Any] ?? [:]
+        #expect((all["MappedList"] as? [Any] ?? []).isEmpty && (all["OnlyCSPList"] as? [Any] ?? []).isEmpty, "\(all)")
+        // The name is free again: a plain create takes it.
+        try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "imported-01"))
+    }
 }

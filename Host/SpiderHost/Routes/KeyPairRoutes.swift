@@ -11,8 +11,16 @@ enum KeyPairRoutes {
             let publicKey = try info.PublicKey.map { try checkedPublicKey($0, field: "ReqInfo.PublicKey") }
             let gw = try kind.gateway(app, req)
             let request = KeyPairReqInfo(IId: IID(NameId: info.Name), TagList: info.TagList, PublicKey: publicKey)
-            var key = try gw.create(gw.key(.keypair, info.Name), { try gw.run("keypair.create", request, as: KeyPairInfo.self) },
-                                    systemID: { $0.IId.SystemId })
+            var key = try gw.create(gw.key(.keypair, info.Name), {
+                let made = try gw.run("keypair.create", request, as: KeyPairInfo.self)
+                if publicKey != nil && made.PrivateKey != nil {
+                    // A driver that cannot import made a key of its own: that is not what was asked.
+                    let undone = (try? gw.runRaw("keypair.delete", IIDRequest(IId: made.IId))) != nil
+                    throw HostError.notImplemented("driver \(gw.connection.driver.label) does not import public keys (ReqInfo.PublicKey): "
+                        + "it made a new key pair instead, which " + (undone ? "was deleted again" : "could not be deleted: delete '\(made.IId.SystemId)' in the cloud"))
+                }
+                return made
+            }, systemID: { $0.IId.SystemId })
             key.IId = gw.userIID(key.IId, .keypair)
             return try .json(key)
         }
