@@ -42,6 +42,8 @@ struct OfferFileScaleTests {
         #expect(list.offer.products.count == Self.types * 3, "only the plain listings are kept")
         #expect(list.offer.terms[OfferFile.onDemand]?.count == Self.types * 3)
         #expect(list.offer.terms[OfferFile.reserved]?.count == Self.types * 3)
+        #expect(list.offer.terms[OfferFile.reserved]?.values.allSatisfy { $0.count == 2 } == true,
+                "of 12 reserved terms per SKU, the two priced ones (standard, no upfront, 1 and 3 years) are kept")
         #expect(prices.count == Self.types * 9, "3 OS x (OnDemand, Reserved1Yr, Reserved3Yr) per type")
 
         for t in [0, 9, 57, Self.types - 1] {

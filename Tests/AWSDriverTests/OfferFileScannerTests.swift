@@ -49,7 +49,10 @@ struct OfferFileScannerTests {
         }
         #expect(offer.products.count == 10)
         #expect(Set(offer.terms[OfferFile.onDemand]?.keys.map { $0 } ?? []) == Set(offer.products.keys))
-        #expect(offer.terms(OfferFile.reserved, sku: "T3MICROLNXUSE1AA").count == 4)
+        // Of a SKU's reserved terms only the priced kind (standard, no upfront) is kept.
+        #expect(offer.terms(OfferFile.reserved, sku: "T3MICROLNXUSE1AA").map { $0.termAttributes?["LeaseContractLength"] ?? "?" }
+                == ["1yr", "3yr"])
+        #expect(offer.terms(OfferFile.reserved, sku: "T3MICROLNXUSE1AA").allSatisfy(EC2PriceList.pricesReserved))
         #expect(offer.regionFamilies == ["us-east-1": ["Compute Instance", "Storage"], "eu-west-1": ["Compute Instance", "Storage"]])
     }
 
@@ -131,9 +134,9 @@ struct OfferFileScannerTests {
         #expect(offsets == offsets.sorted() && offsets.last ?? 0 < data.count)
         let stopped = #expect(throws: DriverError.self) {
             try data.withUnsafeBytes { bytes in
-                try OfferFile.scan(bytes, keeping: { _ in true }) { offset in
+                try OfferFile.scan(bytes, keeping: { _ in true }, progress: { offset in
                     if offset > data.count / 2 { throw DriverError(.cancelled, "stop") }
-                }
+                })
             }
         }
         #expect(stopped?.status == .cancelled)

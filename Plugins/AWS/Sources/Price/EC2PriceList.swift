@@ -39,7 +39,9 @@ struct EC2PriceList: Sendable {
 
     /// The offer file in `data`, scanned member by member keeping only what `selection` prices.
     init(data: Data, selection: Selection = Selection()) throws {
-        let offer = try data.withUnsafeBytes { try OfferFile.scan($0, keeping: selection.keeps) }
+        let offer = try data.withUnsafeBytes {
+            try OfferFile.scan($0, keeping: selection.keeps, keepingReserved: Self.pricesReserved)
+        }
         self.init(offer, selection: selection)
     }
 
@@ -47,7 +49,7 @@ struct EC2PriceList: Sendable {
     /// and a call cancelled or past its deadline stops it (a GB file takes a while).
     init(file: MappedFile, selection: Selection = Selection(), context: CallContext? = nil) throws {
         var checkedAt = 0
-        let offer = try OfferFile.scan(file.bytes, keeping: selection.keeps) { offset in
+        let offer = try OfferFile.scan(file.bytes, keeping: selection.keeps, keepingReserved: Self.pricesReserved) { offset in
             file.release(before: offset)
             guard let context, abs(offset - checkedAt) >= 1 << 20 else { return }
             checkedAt = offset
@@ -127,12 +129,18 @@ struct EC2PriceList: Sendable {
     private func pricedTerms(sku: String) -> [(Int, String, OfferFile.Term)] {
         var out = offer.terms(OfferFile.onDemand, sku: sku).map { (0, "OnDemand", $0) }
         for term in offer.terms(OfferFile.reserved, sku: sku) {
-            let t = term.termAttributes ?? [:]
-            guard t["PurchaseOption"] == "No Upfront", (t["OfferingClass"] ?? "standard") == "standard",
-                  let years = EC2InstanceAttributes.number(in: t["LeaseContractLength"]) else { continue }
+            guard Self.pricesReserved(term),
+                  let years = EC2InstanceAttributes.number(in: term.termAttributes?["LeaseContractLength"]) else { continue }
             out.append((Int(years), "Reserved\(EC2InstanceAttributes.text(years))Yr", term))
         }
         return out
+    }
+
+    /// A reserved term of the standard class without upfront payment: the only kind priced, so
+    /// the only kind a scan keeps (a SKU has a dozen reserved terms).
+    static func pricesReserved(_ term: OfferFile.Term) -> Bool {
+        let t = term.termAttributes ?? [:]
+        return t["PurchaseOption"] == "No Upfront" && (t["OfferingClass"] ?? "standard") == "standard"
     }
 
     /// The term's hourly dimension and its price in USD (else the file's currency, e.g. CNY).

@@ -6,14 +6,16 @@ import Foundation
 import SpiderDriverKit
 
 extension OfferFile {
-    /// The offer in `bytes`, keeping the products `keep` accepts (and the terms of their SKUs);
+    /// The offer in `bytes`, keeping the products `keep` accepts (and the terms of their SKUs: all
+    /// OnDemand ones, the Reserved ones `keepReserved` accepts);
     /// every product still counts for `regionFamilies`. `progress` hears the offset read so far
     /// (after each product and each SKU's terms) and may throw to stop the scan.
     static func scan(_ bytes: UnsafeRawBufferPointer, keeping keep: (Product) -> Bool,
+                     keepingReserved keepReserved: (Term) -> Bool = { _ in true },
                      progress: (Int) throws -> Void = { _ in }) throws -> OfferFile {
         var place = ""
         do {
-            return try scan(bytes, keeping: keep, progress: progress, place: &place)
+            return try scan(bytes, keep, keepReserved, progress: progress, place: &place)
         } catch let error as OfferFileScanner.Malformed {
             throw DriverError.internal("the AWS price list is not an offer file: \(error)\(place.isEmpty ? "" : " (in '\(place)')")")
         } catch let error as DecodingError {
@@ -21,7 +23,7 @@ extension OfferFile {
         }
     }
 
-    private static func scan(_ bytes: UnsafeRawBufferPointer, keeping keep: (Product) -> Bool,
+    private static func scan(_ bytes: UnsafeRawBufferPointer, _ keep: (Product) -> Bool, _ keepReserved: (Term) -> Bool,
                              progress: (Int) throws -> Void, place: inout String) throws -> OfferFile {
         let scanner = OfferFileScanner(bytes)
         let members = MemberDecoder(bytes: bytes)
@@ -60,7 +62,7 @@ extension OfferFile {
                 sawTerms = true
             case "terms":
                 sawTerms = true
-                try scanTerms(scanner, into: &offer, skus: keptSKUs, members: members, progress: progress, place: &place)
+                try scanTerms(scanner, into: &offer, skus: keptSKUs, keepReserved: keepReserved, members: members, progress: progress, place: &place)
             default:
                 try scanner.skipValue()
             }
@@ -70,14 +72,14 @@ extension OfferFile {
         guard sawProducts else { throw OfferFileScanner.Malformed(description: "'products' missing") }
         guard sawTerms else { throw OfferFileScanner.Malformed(description: "'terms' missing") }
         if let termsRange {
-            try scanTerms(OfferFileScanner(bytes, range: termsRange), into: &offer, skus: keptSKUs, members: members,
+            try scanTerms(OfferFileScanner(bytes, range: termsRange), into: &offer, skus: keptSKUs, keepReserved: keepReserved, members: members,
                           progress: progress, place: &place)
         }
         return offer
     }
 
     /// `terms`: type → SKU → terms; only OnDemand and Reserved of the kept SKUs are decoded.
-    private static func scanTerms(_ scanner: OfferFileScanner, into offer: inout OfferFile, skus: Set<String>,
+    private static func scanTerms(_ scanner: OfferFileScanner, into offer: inout OfferFile, skus: Set<String>, keepReserved: (Term) -> Bool,
                                   members: MemberDecoder, progress: (Int) throws -> Void, place: inout String) throws {
         try scanner.beginObject()
         while let type = try scanner.nextKey() {
@@ -86,7 +88,11 @@ extension OfferFile {
             while let sku = try scanner.nextKey() {
                 place = "terms.\(type).\(sku)"
                 let range = try scanner.skipValue()
-                if skus.contains(sku) { offer.terms[type, default: [:]][sku] = try members.decode([String: Term].self, range) }
+                if skus.contains(sku) {
+                    var terms = try members.decode([String: Term].self, range)
+                    if type == reserved { terms = terms.filter { keepReserved($0.value) } }
+                    offer.terms[type, default: [:]][sku] = terms
+                }
                 try progress(scanner.position)
             }
         }
