@@ -2,7 +2,7 @@
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
 #   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
-#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx, the dashboard fan-out, the driver install benchmark and the AWS driver against moto beside boto3
+#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx, the dashboard fan-out, the driver install benchmark, the AWS driver against moto beside boto3 and AWS prices from a large offer file
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -61,6 +61,7 @@ bench)
     SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/dashboard.sh
     SPIDERD="$root/.build/release/spiderd" bash Tools/bench/install.sh
     need_moto; SPIDERD="$root/.build/release/spiderd" bash Tools/bench/aws.sh
+    SPIDERD="$root/.build/release/spiderd" bash Tools/bench/offer-file.sh
     ;;
 *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
