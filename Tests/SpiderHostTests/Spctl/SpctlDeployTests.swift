@@ -87,6 +87,29 @@ struct SpctlDeployTests {
         }
     }
 
+    @Test("a Windows image: vmPassword reaches the VM (Administrator on 3389) and is never printed; without it the VM fails naming VMUserPasswd")
+    func windowsVM() throws {
+        let host = try HostProcess()
+        let good = try Fixtures.registerMock(host, tag: "deploywin")
+        let bare = try Fixtures.registerMock(host, tag: "deploywin-nopass")
+        let password = "Deploy-Win-\(UUID().uuidString.prefix(6))"
+        let file = host.folder.file("infra.json")
+        try """
+            {"vpc": {"name": "vpc-01", "cidr": "10.0.0.0/16", "subnets": [{"name": "subnet-01", "cidr": "10.0.1.0/24"}]},
+             "securityGroups": [{"name": "sg-rdp", "rules": [{"from": 3389}]}], "keyPair": {"name": "key-01"},
+             "vms": [{"name": "win-01"}],
+             "defaults": {"image": "mock-vmimage-06", "spec": "mock-vmspec-01"},
+             "connections": {"\(good.name)": {"vmPassword": "\(password)"}}}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Spctl.must(host, ["deploy", "-f", file, "--connections", "\(good.name),\(bare.name)"], code: 1)
+        #expect(!r.stdout.contains(password) && !r.stderr.contains(password), "the password is never printed")
+        let results = r.json["Connections"] as? [[String: Any]] ?? []
+        #expect(results.first?["Succeeded"] as? Bool == true, "\(r.stdout)")
+        #expect((results.last?["Error"] as? String)?.contains("VMUserPasswd") == true, "\(r.stdout)")
+        let vm = try host.must("GET", "/spider/vm/win-01" + good.query).json
+        #expect(vm["VMUserId"] as? String == "Administrator" && (vm["AccessPoint"] as? String)?.hasSuffix(":3389") == true, "\(vm)")
+    }
+
     @Test("mistakes are found before anything is created: unknown key, missing image, unknown connection")
     func refusedUpFront() throws {
         let host = try HostProcess()

@@ -14,6 +14,8 @@ struct DeployPlan: Sendable {
         var securityGroups: [String]
         var keyPair, image, spec: String
         var imageType, rootDiskType, rootDiskSize: String?
+        /// VMUserPasswd: required on Windows images (the Administrator password), ignored on Linux.
+        var vmPassword: String?
     }
 
     var vpcName, vpcCIDR: String
@@ -28,14 +30,15 @@ struct DeployPlan: Sendable {
 struct InfraFile {
     /// Values a connection (or one VM on a connection) may override.
     struct Overrides {
-        var image, imageType, spec, rootDiskType, rootDiskSize: String?
+        var image, imageType, spec, rootDiskType, rootDiskSize, vmPassword: String?
         var vms: [String: Overrides] = [:]
 
         /// `other`'s values where it has them, else ours.
         func overlaid(by other: Overrides?) -> Overrides {
             guard let other else { return self }
             return Overrides(image: other.image ?? image, imageType: other.imageType ?? imageType, spec: other.spec ?? spec,
-                             rootDiskType: other.rootDiskType ?? rootDiskType, rootDiskSize: other.rootDiskSize ?? rootDiskSize)
+                             rootDiskType: other.rootDiskType ?? rootDiskType, rootDiskSize: other.rootDiskSize ?? rootDiskSize,
+                             vmPassword: other.vmPassword ?? vmPassword)
         }
     }
 
@@ -67,7 +70,7 @@ struct InfraFile {
                             "vms": {"vm-01": {"rootDiskSize": "50"}}}},
             "tags": {"project": "demo"}
           }
-        image, imageType, spec, rootDiskType, rootDiskSize: a VM's own value (in "vms") overrides "defaults", the connection's value overrides both, and the connection's "vms" entry for that VM overrides everything. Every VM needs an image and a spec on every connection, else nothing starts (exit 2).
+        image, imageType, spec, rootDiskType, rootDiskSize, vmPassword: a VM's own value (in "vms") overrides "defaults", the connection's value overrides both, and the connection's "vms" entry for that VM overrides everything. Every VM needs an image and a spec on every connection, else nothing starts (exit 2). vmPassword is the Administrator password a Windows image needs (ignored on Linux; never printed).
         A VM's subnet defaults to the first subnet, its security groups to all of them, its key pair to "keyPair". A rule's direction defaults to inbound, protocol to tcp, "to" to "from", cidr to 0.0.0.0/0. "tags" go on every resource. An unknown key is an error (exit 2).
         """
 
@@ -147,12 +150,13 @@ struct InfraFile {
         return file
     }
 
-    static let overrideKeys = ["image", "imageType", "spec", "rootDiskType", "rootDiskSize"]
+    static let overrideKeys = ["image", "imageType", "spec", "rootDiskType", "rootDiskSize", "vmPassword"]
 
     private static func overrides(_ o: JSONObject, allowVMs: Bool, checked: Bool = false) throws -> Overrides {
         if !checked { try o.only(overrideKeys + (allowVMs ? ["vms"] : [])) }
         var out = Overrides(image: try o.string("image"), imageType: try o.string("imageType"), spec: try o.string("spec"),
-                            rootDiskType: try o.string("rootDiskType"), rootDiskSize: try o.string("rootDiskSize"))
+                            rootDiskType: try o.string("rootDiskType"), rootDiskSize: try o.string("rootDiskSize"),
+                            vmPassword: try o.string("vmPassword"))
         if allowVMs, let vms = try o.object("vms") {
             for name in vms.keys {
                 let v = try vms.object(name)!
@@ -179,7 +183,8 @@ struct InfraFile {
             return DeployPlan.VM(name: vm.name, subnet: vm.subnet ?? subnets[0].name,
                                  securityGroups: vm.securityGroups ?? securityGroups.map(\.name), keyPair: key,
                                  image: try need(values.image, "image"), spec: try need(values.spec, "spec"),
-                                 imageType: values.imageType, rootDiskType: values.rootDiskType, rootDiskSize: values.rootDiskSize)
+                                 imageType: values.imageType, rootDiskType: values.rootDiskType, rootDiskSize: values.rootDiskSize,
+                                 vmPassword: values.vmPassword)
         }
         return DeployPlan(vpcName: vpcName, vpcCIDR: vpcCIDR, subnets: subnets, securityGroups: securityGroups, keyPair: keyPair,
                           vms: vmPlans, tags: tags)

@@ -103,6 +103,7 @@ struct DeployRunner: Sendable {
             if let t = vm.imageType { info["ImageType"] = t }
             if let t = vm.rootDiskType { info["RootDiskType"] = t }
             if let s = vm.rootDiskSize { info["RootDiskSize"] = s }
+            if let p = vm.vmPassword { info["VMUserPasswd"] = p }
             tag(&info)
             try post("/vm", info)
         }
