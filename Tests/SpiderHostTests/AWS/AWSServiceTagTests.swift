@@ -55,6 +55,15 @@ struct AWSServiceTagTests {
         // Remove: gone from ELBv2; a key the NLB lacks is 404.
         try host.must("DELETE", "/spider/tag/env", json: Self.removeRequest(c.name, "NLB", "nlb-01"))
         #expect(try Self.nlbTags(moto, arn) == ["Name": "nlb-01", "team": "blue"])
+        // The NLB's listener and target group (tagged alike at create) follow the balancer's changes.
+        let listener = try #require(MotoView.items(try AWSNLBMonitoringTests.elbv2(moto, "describe_listeners", ["LoadBalancerArn": arn]),
+                                                   "Listeners").first?["ListenerArn"] as? String)
+        let group = try #require(MotoView.items(try AWSNLBMonitoringTests.elbv2(moto, "describe_target_groups", ["LoadBalancerArn": arn]),
+                                                "TargetGroups").first?["TargetGroupArn"] as? String)
+        for part in [listener, group] {
+            let tags = try Self.nlbTags(moto, part)
+            #expect(tags["team"] == "blue" && tags["env"] == nil, "\(part): \(tags)")
+        }
         try host.expect("DELETE", "/spider/tag/env", json: Self.removeRequest(c.name, "NLB", "nlb-01"), status: 404, mentioning: ["env"])
 
         // Unknown: a name Spider does not know, and an NLB deleted behind Spider's back.

@@ -1,6 +1,8 @@
 // tag.* on NLBs: ELBv2's AddTags/RemoveTags/DescribeTags on the load balancer's ARN (the NLB's
 // SystemId). The balancer is looked up first, so an unknown ARN is NOT_FOUND (ELBv2's DescribeTags
-// alone need not tell). `Name` (the Spider name) is kept out, as in the NLB's TagList.
+// alone need not tell). `Name` (the Spider name) is kept out, as in the NLB's TagList. A change goes
+// to the NLB's listener and target group too, which nlb.create tagged alike (AWS's cost reports
+// and console show them apart); the balancer's tags are the ones read.
 import SpiderDriverKit
 import SpiderModels
 
@@ -14,7 +16,7 @@ extension AWSConnection {
     func addNLBTag(_ iid: IID, _ tag: KeyValue, _ context: CallContext) throws {
         let elb = try elbv2()
         var params = EC2Params()
-        params.members("ResourceArns", [try nlbTagTarget(iid, elb, context)])
+        params.members("ResourceArns", try nlbTaggedARNs(of: try nlbTagTarget(iid, elb, context), elb, context))
         params.members("Tags", [[("Key", tag.Key), ("Value", tag.Value)]])
         _ = try elb.call("AddTags", params, context: context)
     }
@@ -27,7 +29,7 @@ extension AWSConnection {
             throw DriverError.notFound("nlb '\(iid.NameId)' has no tag '\(key)'")
         }
         var params = EC2Params()
-        params.members("ResourceArns", [arn])
+        params.members("ResourceArns", try nlbTaggedARNs(of: arn, elb, context))
         params.members("TagKeys", [key])
         _ = try elb.call("RemoveTags", params, context: context)
     }
@@ -55,6 +57,18 @@ extension AWSConnection {
         let balancer = try nlbBalancer(arn, elb, context)
         let own = balancer.string("LoadBalancerArn")
         return own.isEmpty ? arn : own
+    }
+
+    /// The balancer's ARN, then its listeners' and target groups' (asked at once).
+    private func nlbTaggedARNs(of arn: String, _ elb: EC2Client, _ context: CallContext) throws -> [String] {
+        let parts = try Concurrently.run([
+            { @Sendable in
+                try elb.call("DescribeListeners", ["LoadBalancerArn": arn], context: context)
+                    .members(at: "DescribeListenersResult", "Listeners").map { $0.string("ListenerArn") }
+            },
+            { @Sendable in try self.nlbGroups(["LoadBalancerArn": arn], elb, context).map { $0.string("TargetGroupArn") } },
+        ])
+        return [arn] + parts.flatMap { $0 }.filter { !$0.isEmpty }
     }
 
     /// DescribeTags for these ARNs: each balancer's Name tag and its user tags, in ELBv2's order.
