@@ -72,7 +72,8 @@ public struct Operations<Connection>: Sendable {
 public enum DriverJSON {
     public static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: the same answer is the same bytes in every process (the host passes some through).
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return e
     }()
 }

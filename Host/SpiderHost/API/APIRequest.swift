@@ -80,9 +80,11 @@ struct APIResponse: Sendable {
 }
 
 enum JSONCoding {
+    /// Keys sorted: the same answer is the same bytes in every process (Foundation's keyed
+    /// containers otherwise follow a per-process hash order), so scripts can diff and cache it.
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return e
     }()
 }
