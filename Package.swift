@@ -31,11 +31,13 @@ let package = Package(
 
         .systemLibrary(name: "CLibCrypto", path: "Host/CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // Catches a crash inside a driver call (signals on the calling thread) so the host survives it.
+        .target(name: "CDriverGuard", dependencies: ["SpiderDriverABI"], path: "Host/CDriverGuard"),
         .target(
             name: "SpiderHost",
             dependencies: [
                 "SpiderRegistry", "SpiderClient",
-                "SpiderDriverABI", "SpiderModels", "CLibCrypto",
+                "SpiderDriverABI", "SpiderModels", "CLibCrypto", "CDriverGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 // Loads driver libraries with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) and negotiates the ABI.
 // A library is never unloaded (unloading a Swift .so crashes the runtime); a new version loads
 // side by side from its own folder. Every failure names the file and the reason.
+import CDriverGuard
 import Foundation
 import Logging
 import SpiderDriverABI
@@ -87,7 +88,10 @@ final class DriverLoader: Sendable {
                                                     dataDir: dataDir)
         var chosen: UInt32 = 0
         var table: UnsafePointer<spider_driver_table>? = nil
-        let status = entry(services, Self.hostABIRange.lowerBound, Self.hostABIRange.upperBound, &chosen, &table)
+        var status = spider_status(SPIDER_INTERNAL)
+        let signal = spider_guarded_entry(entry, services, Self.hostABIRange.lowerBound, Self.hostABIRange.upperBound,
+                                          &chosen, &table, &status)
+        guard signal == 0 else { throw refuse("it crashed while starting, with \(DriverCrashGuard.describe(signal))") }
         guard status == spider_status(SPIDER_OK), let table else {
             throw refuse("ABI negotiation failed (host offers \(Self.hostABIRange.lowerBound)–\(Self.hostABIRange.upperBound), driver answered status \(status))")
         }

@@ -1,6 +1,8 @@
 // A driver library that is loaded and has answered ABI negotiation: a thin, safe wrapper over
 // its C table. Buffers the driver returns are copied and handed straight back to `release`.
 import Foundation
+import Synchronization
+import CDriverGuard
 import SpiderDriverABI
 
 /// The outcome of one driver call, in Swift terms.
@@ -54,6 +56,9 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
     let installed: InstalledDriver
     let abiVersion: UInt32
     private let table: UnsafePointer<spider_driver_table>
+    /// Set by the first call that crashed: the driver's memory and locks are then in an unknown
+    /// state, so it is not called again (its library stays loaded; a restart loads it afresh).
+    private let crash = Mutex<String?>(nil)
 
     init(installed: InstalledDriver, abiVersion: UInt32, table: UnsafePointer<spider_driver_table>) {
         self.installed = installed
@@ -75,7 +80,10 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
                         region: regionKVs.baseAddress, region_count: regionKVs.count)
                     var handle: OpaquePointer? = nil
                     var result = Self.emptyResult()
-                    table.pointee.connect(table.pointee.driver_data, &info, &handle, &result)
+                    if let disabled { return .failure(disabled) }
+                    if let crashed = crashed("connect", spider_guarded_connect(table, &info, &handle, &result)) {
+                        return .failure(crashed)
+                    }
                     let outcome = take(&result)
                     if case .failure(let f) = outcome { return .failure(f) }
                     guard let handle else {
@@ -89,32 +97,58 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
     }
 
     func disconnect(_ handle: OpaquePointer) {
-        table.pointee.disconnect(handle)
+        if disabled == nil { _ = crashed("disconnect", spider_guarded_disconnect(table, handle)) }
     }
 
     func call(_ handle: OpaquePointer, operation: String, request: [UInt8], state: CallState) -> DriverOutcome {
         var result = Self.emptyResult()
         let ctx = Unmanaged.passRetained(state)
         defer { ctx.release() }
-        request.withUnsafeBufferPointer { body in
+        if let disabled { return .failure(disabled) }
+        let signal = request.withUnsafeBufferPointer { body in
             body.withMemoryRebound(to: CChar.self) { chars in
-                table.pointee.call(handle, OpaquePointer(ctx.toOpaque()), operation, chars.baseAddress, chars.count, &result)
+                spider_guarded_call(table, handle, OpaquePointer(ctx.toOpaque()), operation, chars.baseAddress, chars.count, &result)
             }
         }
+        if let crashed = crashed(operation, signal) { return .failure(crashed) }   // its result is not the driver's to take back
         return take(&result)
     }
 
     /// Offers the call to the driver's `try_call`; nil when the driver has none or declines.
     func tryCall(_ handle: OpaquePointer, operation: String, request: [UInt8]) -> DriverOutcome? {
-        guard hasTryCall, let tryCall = table.pointee.try_call else { return nil }
+        guard hasTryCall, table.pointee.try_call != nil else { return nil }
+        if let disabled { return .failure(disabled) }
         var result = Self.emptyResult()
-        let answered = request.withUnsafeBufferPointer { body in
+        var answered: Int32 = 0
+        let signal = request.withUnsafeBufferPointer { body in
             body.withMemoryRebound(to: CChar.self) { chars in
-                tryCall(handle, operation, chars.baseAddress, chars.count, &result)
+                spider_guarded_try_call(table, handle, operation, chars.baseAddress, chars.count, &result, &answered)
             }
         }
+        if let crashed = crashed(operation, signal) { return .failure(crashed) }
         return answered == 1 ? take(&result) : nil
     }
+
+    /// Every call into the driver goes through CDriverGuard's shims: a crash comes back as its
+    /// signal. This failure names a crash (nil for 0) and disables the driver from now on.
+    private func crashed(_ operation: String, _ signal: Int32) -> DriverFailure? {
+        guard signal != 0 else { return nil }
+        let what = "\(operation) with \(DriverCrashGuard.describe(signal))"
+        crash.withLock { $0 = $0 ?? what }
+        return DriverFailure(status: spider_status(SPIDER_INTERNAL), message: "driver \(label) crashed in \(what); "
+                             + "spiderd keeps running and calls this driver no more until it restarts", retryAfterMs: 0)
+    }
+
+    /// The answer of every call once the driver has crashed.
+    private var disabled: DriverFailure? {
+        crash.withLock { $0 }.map {
+            DriverFailure(status: spider_status(SPIDER_INTERNAL), message: "driver \(label) is disabled: it crashed in \($0); "
+                          + "restart spiderd to load it again", retryAfterMs: 0)
+        }
+    }
+
+    /// The crash that disabled this driver, if one did.
+    var crashedIn: String? { crash.withLock { $0 } }
 
     /// `try_call` is read only when the driver's table is large enough to hold it.
     private var hasTryCall: Bool {
@@ -130,7 +164,7 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
 
     /// Copies a result out of driver memory and gives the buffers back to the driver.
     private func take(_ result: inout spider_result) -> DriverOutcome {
-        defer { table.pointee.release(table.pointee.driver_data, &result) }
+        defer { if disabled == nil { _ = crashed("release", spider_guarded_release(table, &result)) } }
         func text(_ p: UnsafeMutablePointer<CChar>?, _ n: Int) -> String? {
             p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) }
         }

@@ -1,0 +1,52 @@
+// A driver that crashes inside a call (a bad pointer, abort, a stack overflow) or while it starts
+// must not take spiderd down: the call answers 502 naming the driver, the operation and the signal,
+// the driver is called no more (503-free: every later call says it is disabled and why), and the
+// host and its other drivers keep serving.
+import Foundation
+import Testing
+
+@Suite("Crashing drivers")
+struct CrashingDriverTests {
+    private func crashyHost(crashAtStart: Bool = false) throws -> (HostProcess, RegisteredConnection) {
+        let host = try HostProcess(ownDrivers: true, start: false)
+        var driver = ThrowawayDriver(name: CrashingDriverSource.name, provider: CrashingDriverSource.provider,
+                                     cSource: CrashingDriverSource.c(crashAtStart: crashAtStart))
+        driver.capabilities = CrashingDriverSource.capabilities
+        try driver.install(into: host.ownDriversDir, scratch: host.folder)
+        try host.start()
+        let c = try Fixtures.register(host, driver: "crashy-driver01", provider: CrashingDriverSource.provider, library: nil,
+                                      tag: "crashy", credentials: [("ApiKey", "k")], region: [("Region", "r1")])
+        return (host, c)
+    }
+
+    @Test("a crash in a call is 502 naming it; the driver is disabled, the host and other drivers keep serving",
+          arguments: [("keypair", "keypair.list", "SIGSEGV"), ("securitygroup", "sg.list", "SIGABRT"), ("vm", "vm.list", "SIGSEGV")])
+    func crashInCall(_ route: String, _ operation: String, _ signal: String) throws {
+        let (host, c) = try crashyHost()
+        let mock = try Fixtures.registerMock(host, tag: "beside-crashy")
+        try host.must("GET", "/spider/vpc" + c.query)
+
+        try host.expect("GET", "/spider/\(route)" + c.query, status: 502, mentioning: ["crashy", "crashed", operation, signal])
+        host.expectReady()
+        // Called no more: the answer says why, for every operation.
+        try host.expect("GET", "/spider/vpc" + c.query, status: 502, mentioning: ["disabled", operation, signal])
+        try host.expect("GET", "/spider/\(route)" + c.query, status: 502, mentioning: ["disabled"])
+        // The rest of the host is untouched.
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(mock.name, "vpc-01"))
+        try host.must("GET", "/spider/vpc/vpc-01" + mock.query)
+        host.expectReady()
+    }
+
+    @Test("a driver that crashes while it starts is refused with 503 naming the crash, each time; the host keeps serving")
+    func crashAtStart() throws {
+        let (host, c) = try crashyHost(crashAtStart: true)
+        for _ in 0..<2 {
+            let r = try host.call("GET", "/spider/vpc" + c.query)
+            #expect(r.status == 503 && r.text.contains("crashed while starting") && r.text.contains("SIGSEGV"),
+                    "\(r.status) \(r.text)\n\(host.logTail())")
+            host.expectReady()
+        }
+        let good = try Fixtures.registerMock(host, tag: "beside-crashy-start")
+        try host.must("GET", "/spider/vmspec" + good.query)
+    }
+}
