@@ -3,39 +3,16 @@
 then the same scenario through spiderd's socket and directly with boto3, rounds alternating which
 goes first, moto reset before every run. Prints per-step medians, the ratio and every round's
 totals; never judges. Stops the processes it started (by PID) on exit and on SIGTERM."""
-import argparse, http.client, json, os, re, shutil, signal, socket, statistics, subprocess, sys, time, urllib.request
+import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, time, urllib.request
 
 import boto3
+
+from bench_support import CHILDREN, UnixHTTP, free_port, on_term, stop_children
 
 REGION = "us-east-1"
 ZONE = REGION + "a"
 CONN = "aws-bench-config"
 STEPS = ["vpc", "securitygroup", "keypair", "vm", "status", "suspend", "resume", "terminate", "teardown"]
-CHILDREN = []
-
-
-def stop_children(*_):
-    for proc in reversed(CHILDREN):
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    CHILDREN.clear()
-
-
-def on_term(*_):
-    stop_children()
-    sys.exit(143)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_moto(scratch):
     """moto_server on a free loopback port (retried when another process takes the port first)."""
     for attempt in range(5):
@@ -55,17 +32,6 @@ def start_moto(scratch):
                 time.sleep(0.1)
         stop_children()
     sys.exit("aws_measure.py: moto_server did not start")
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
 
 
 class Spider:

@@ -12,7 +12,6 @@ Processes started here (spiderd, python3 -m http.server) are stopped by PID when
 SIGTERM/SIGINT. Every command writes its figures as JSON (--out) for `report`.
 """
 import argparse
-import http.client
 import json
 import os
 import shutil
@@ -23,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from bench_support import UnixHTTP, free_port
 
 STARTED = []  # Popen objects to stop when this process ends
 # spiderd answers /spider/readyz before it handles SIGTERM (runUntilSignalled sets SIG_IGN, then
@@ -56,20 +57,9 @@ def on_signal(signum, _frame):
     sys.exit(128 + signum)  # unwinds through the finally blocks that stop our processes
 
 
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=120):
-        super().__init__("localhost", timeout=timeout)
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.unix_path)
-
-
 def call(sock, method, path, body=None):
     """One request on a fresh connection (as curl would open one); returns (status, parsed JSON or text)."""
-    conn = UnixHTTPConnection(sock)
+    conn = UnixHTTP(sock)
     try:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data is not None else {}
@@ -205,12 +195,6 @@ def timed_baseline(a, scratch):
 
 
 # ---------- commands ----------
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def start_http_server(folder, log):
     port = free_port()

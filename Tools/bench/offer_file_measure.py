@@ -4,40 +4,12 @@ offer file (the baseline: one whole tree), then one spiderd with the AWS driver 
 GET /spider/priceinfo/vm/<region> for a connection whose PriceListURL is python3's http.server on
 127.0.0.1 serving that file. Prints wall time and peak resident memory of each; never judges.
 Stops the processes it started (by PID) on exit and on SIGTERM."""
-import argparse, http.client, json, os, resource, signal, socket, subprocess, sys, time
+import argparse, json, os, resource, signal, subprocess, sys, time
 
-CHILDREN = []
-
-
-def stop_children(*_):
-    for proc in reversed(CHILDREN):
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    CHILDREN.clear()
-
-
-def on_term(*_):
-    stop_children()
-    sys.exit(143)
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=1800)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
-
+from bench_support import CHILDREN, UnixHTTP, on_term, stop_children
 
 def call(sock, method, path, body=None):
-    conn = UnixHTTP(sock)
+    conn = UnixHTTP(sock, timeout=1800)
     data = json.dumps(body).encode() if body is not None else None
     conn.request(method, path, body=data, headers={"Content-Type": "application/json"} if data else {})
     r = conn.getresponse()
