@@ -13,14 +13,8 @@ struct AWSClusterTests {
 
     static func stack() throws -> (MotoServer, HostProcess, RegisteredConnection) {
         let moto = try MotoServer()
-        let registry = try TestRegistry()
-        try registry.addStaged("aws")
-        try registry.publish()
-        let host = try HostProcess(driversDirs: [], extraArguments: registry.hostArguments)
-        let connection = try Fixtures.register(
-            host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "awseks",
-            credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-            region: [("Region", region), ("Zone", "\(region)a"), ("Endpoint", moto.endpoint), ("ClusterRoleARN", role)])
+        let (host, connection) = try AWSStack.host(tag: "awseks", region: region,
+                                                   keys: [("Endpoint", moto.endpoint), ("ClusterRoleARN", role)])
         return (moto, host, connection)
     }
 

@@ -13,10 +13,7 @@ struct AWSDeniedServicesTests {
     func deniedServices() throws {
         let (moto, host, _) = try AWSNetworkTests.stack()
         let relay = try AWSRelay(upstream: moto.endpoint, refusing: [.service("elasticloadbalancing"), .service("eks")])
-        let c = try Fixtures.register(
-            host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "aws-denied",
-            credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-            region: [("Region", Self.region), ("Zone", "\(Self.region)a"), ("Endpoint", relay.endpoint)])
+        let c = try AWSStack.connect(host, tag: "aws-denied", region: Self.region, keys: [("Endpoint", relay.endpoint)])
         try host.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "vpc-01", subnets: [("subnet-01", "10.0.1.0/24")]))
         try host.must("POST", "/spider/tag", json: AWSServiceTagTests.addRequest(c.name, "VPC", "vpc-01", "env", "prod"))
 

@@ -18,9 +18,7 @@ struct AWSFullScenarioTests {
     }
 
     static func registerAWS(_ host: HostProcess, _ moto: MotoServer, region: String) throws -> RegisteredConnection {
-        try Fixtures.register(host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "aws-\(region)",
-                              credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-                              region: [("Region", region), ("Zone", "\(region)a"), ("Endpoint", moto.endpoint)])
+        try AWSStack.connect(host, tag: "aws-\(region)", region: region, keys: [("Endpoint", moto.endpoint)])
     }
 
     /// moto's AMI of Amazon Linux 2 in `region`, by its AWS name.

@@ -12,14 +12,7 @@ struct AWSNetworkTests {
     /// moto, a host with the AWS bundle installed from a registry, and a connection to moto.
     static func stack() throws -> (MotoServer, HostProcess, RegisteredConnection) {
         let moto = try MotoServer()
-        let registry = try TestRegistry()
-        try registry.addStaged("aws")
-        try registry.publish()
-        let host = try HostProcess(driversDirs: [], extraArguments: registry.hostArguments)
-        let connection = try Fixtures.register(
-            host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "aws",
-            credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-            region: [("Region", region), ("Zone", "\(region)a"), ("Endpoint", moto.endpoint)])
+        let (host, connection) = try AWSStack.host(tag: "aws", region: region, keys: [("Endpoint", moto.endpoint)])
         return (moto, host, connection)
     }
 

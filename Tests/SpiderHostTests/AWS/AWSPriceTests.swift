@@ -50,14 +50,8 @@ struct AWSPriceTests {
             try offerFile(region: region).write(to: URL(fileURLWithPath: "\(base)/\(region)/index.json"))
         }
         let server = try StaticHTTPServer(serving: site.path, scratch: site)
-        let registry = try TestRegistry()
-        try registry.addStaged("aws")
-        try registry.publish()
-        let host = try HostProcess(driversDirs: [], extraArguments: registry.hostArguments)
-        let connection = try Fixtures.register(
-            host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "awsprice",
-            credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-            region: [("Region", "us-east-1"), ("PriceListURL", "\(server.url)/offers/v1.0/aws/AmazonEC2/current/")])
+        let (host, connection) = try AWSStack.host(tag: "awsprice", zone: false,
+                                                   keys: [("PriceListURL", "\(server.url)/offers/v1.0/aws/AmazonEC2/current/")])
         return Stack(site: site, server: server, host: host, connection: connection)
     }
 

@@ -93,10 +93,7 @@ struct AWSVMDataDiskTests {
         // A connection through a loopback relay to moto that refuses the second AttachVolume as AWS
         // refuses a user without the ec2:AttachVolume permission (moto itself never refuses one).
         let relay = try AWSRelay(upstream: moto.endpoint, refusing: [.action("AttachVolume", number: 2)])
-        let c = try Fixtures.register(
-            host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: "aws-relay",
-            credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-            region: [("Region", Self.region), ("Zone", "\(Self.region)a"), ("Endpoint", relay.endpoint)])
+        let c = try AWSStack.connect(host, tag: "aws-relay", region: Self.region, keys: [("Endpoint", relay.endpoint)])
         try Self.network(host, c.name)
         let diskIDs = try ["data-a", "data-b"].map { try Self.disk(host, c.name, $0) }
 
