@@ -14,26 +14,9 @@ enum CountingDriverSource {
         #include <time.h>
         #include "spider_driver.h"
 
-        struct spider_connection { int unused; };
-
+        """# + TestDriverC.statelessConnection(prefix: "c") + #"""
         /* Counted across connections: a config deleted and made again keeps counting. */
         static int list_calls, org_calls;
-
-        static void answer(spider_result *r, spider_status status, const char *json, const char *message)
-        {
-            r->status = status;
-            if (json) { r->json = strdup(json); r->json_len = strlen(json); }
-            if (message) { r->message = strdup(message); r->message_len = strlen(message); }
-        }
-
-        static void c_connect(void *d, const spider_connection_info *info, spider_connection **out, spider_result *r)
-        {
-            (void)d; (void)info;
-            *out = calloc(1, sizeof **out);
-            answer(r, SPIDER_OK, "{}", NULL);
-        }
-
-        static void c_disconnect(spider_connection *c) { free(c); }
 
         static void c_call(spider_connection *c, const spider_call_context *ctx, const char *op,
                            const char *req, size_t len, spider_result *r)

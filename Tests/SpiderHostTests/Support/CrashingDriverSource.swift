@@ -15,23 +15,7 @@ enum CrashingDriverSource {
         #include <string.h>
         #include "spider_driver.h"
 
-        struct spider_connection { int unused; };
-
-        static void answer(spider_result *r, spider_status status, const char *json, const char *message)
-        {
-            r->status = status;
-            if (json) { r->json = strdup(json); r->json_len = strlen(json); }
-            if (message) { r->message = strdup(message); r->message_len = strlen(message); }
-        }
-
-        static void c_connect(void *d, const spider_connection_info *info, spider_connection **out, spider_result *r)
-        {
-            (void)d; (void)info;
-            *out = calloc(1, sizeof **out);
-            answer(r, SPIDER_OK, "{}", NULL);
-        }
-
-        static void c_disconnect(spider_connection *c) { free(c); }
+        """# + TestDriverC.statelessConnection(prefix: "c") + #"""
 
         /* Deep on purpose: each frame keeps a page of stack the compiler cannot drop. */
         static int recurse(volatile int depth)

@@ -1,7 +1,34 @@
 // The part every throwaway C driver of the tests shares: `release`, the driver table and the
 // entry symbol with version negotiation. A driver source defines `<prefix>_connect`,
-// `<prefix>_disconnect` and `<prefix>_call`, then appends this.
+// `<prefix>_disconnect` and `<prefix>_call` (or takes `statelessConnection` for the first two),
+// then appends this.
 enum TestDriverC {
+    /// `answer()` filling a result, and connect/disconnect of a connection that holds nothing
+    /// (after the includes: stdlib.h, string.h, spider_driver.h).
+    static func statelessConnection(prefix p: String) -> String {
+        """
+
+        struct spider_connection { int unused; };
+
+        static void answer(spider_result *r, spider_status status, const char *json, const char *message)
+        {
+            r->status = status;
+            if (json) { r->json = strdup(json); r->json_len = strlen(json); }
+            if (message) { r->message = strdup(message); r->message_len = strlen(message); }
+        }
+
+        static void \(p)_connect(void *d, const spider_connection_info *info, spider_connection **out, spider_result *r)
+        {
+            (void)d; (void)info;
+            *out = calloc(1, sizeof **out);
+            answer(r, SPIDER_OK, "{}", NULL);
+        }
+
+        static void \(p)_disconnect(spider_connection *c) { free(c); }
+
+        """
+    }
+
     static func tableAndEntry(name: String, prefix p: String, version: String = "1.0.0") -> String {
         """
 
