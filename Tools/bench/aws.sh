@@ -28,14 +28,8 @@ die() { warn "$*"; exit 1; }
 python3 -c 'import moto.server, boto3' 2>/dev/null \
     || die "moto_server and boto3 are needed: python3 -m pip install 'moto[server]==5.2.5'"
 
-SPIDERD_BIN=${SPIDERD:-}
-if [[ -z $SPIDERD_BIN ]]; then
-    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build/debug/spiderd"; do
-        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
-    done
-fi
-[[ -n $SPIDERD_BIN && -x $SPIDERD_BIN ]] || die "no spiderd found (set SPIDERD, or build it: swift build -c release)"
-case $SPIDERD_BIN in */debug/*) warn "WARNING: a debug build of spiderd; its figures are not representative" ;; esac
+. "$HERE/run-child.sh"
+bench_spiderd || exit 1
 
 DRIVER=${SPIDER_AWS_DRIVER:-$(dirname "$SPIDERD_BIN")/libspider-driver-aws.so}
 if [[ ! -f $DRIVER ]]; then
@@ -46,7 +40,6 @@ fi
 case $DRIVER in */debug/*) warn "WARNING: a debug build of the AWS driver; its figures are not representative" ;; esac
 
 # ---------- temp dir and cleanup: only the child started here, by PID ----------
-. "$HERE/run-child.sh"
 # The measuring python process stops its own servers (moto, spiderd, http.server) on TERM.
 bench_temp_dir spider-aws-bench
 

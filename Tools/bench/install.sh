@@ -42,20 +42,13 @@ for n in "$MB" "$ROUNDS" "$START_ROUNDS" "$START_GOAL"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || die "knobs must be positive integers (got '$n')"
 done
 
-SPIDERD_BIN=${SPIDERD:-}
-if [[ -z $SPIDERD_BIN ]]; then
-    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build/debug/spiderd"; do
-        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
-    done
-fi
-[[ -n $SPIDERD_BIN && -x $SPIDERD_BIN ]] || die "no spiderd found (set SPIDERD, or build it: swift build -c release)"
+. "$HERE/run-child.sh"
+bench_spiderd || exit 1
 PACK=${SPIDER_PACK:-$(dirname "$SPIDERD_BIN")/spider-pack}
 [[ -x $PACK ]] || die "no spider-pack at $PACK (set SPIDER_PACK, or: swift build -c release)"
 say "spiderd: $SPIDERD_BIN"
-case $SPIDERD_BIN in */debug/*) warn "WARNING: a debug build of spiderd; its figures are not representative" ;; esac
 
 # ---------- temp dir and cleanup: only the process started here, by PID ----------
-. "$HERE/run-child.sh"
 # The measuring python process stops its own servers (moto, spiderd, http.server) on TERM.
 bench_temp_dir spider-install
 measure() { run_child python3 "$HERE/install_measure.py" "$@"; }

@@ -21,19 +21,13 @@ warn() { printf 'offer-file.sh: %s\n' "$*" >&2; }
 die() { warn "$*"; exit 1; }
 [[ $TYPES =~ ^[1-9][0-9]*$ ]] || die "BENCH_OFFER_TYPES must be a positive integer"
 
-SPIDERD_BIN=${SPIDERD:-}
-if [[ -z $SPIDERD_BIN ]]; then
-    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build/debug/spiderd"; do
-        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
-    done
-fi
-[[ -n $SPIDERD_BIN && -x $SPIDERD_BIN ]] || die "no spiderd found (set SPIDERD, or build it: swift build -c release)"
+. "$HERE/run-child.sh"
+bench_spiderd || exit 1
 DRIVER=${SPIDER_AWS_DRIVER:-$(dirname "$SPIDERD_BIN")/libspider-driver-aws.so}
 [[ -f $DRIVER ]] || DRIVER=$ROOT/.build/debug/libspider-driver-aws.so
 [[ -f $DRIVER ]] || die "no AWS driver at $DRIVER (swift build)"
 case "$SPIDERD_BIN $DRIVER" in *debug*) warn "WARNING: a debug build; its times are not representative" ;; esac
 
-. "$HERE/run-child.sh"
 bench_temp_dir spider-offer-bench
 
 MANIFEST=$ROOT/Plugins/AWS/driver.json

@@ -27,3 +27,19 @@ bench_temp_dir() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 }
+
+# bench_spiderd: SPIDERD_BIN becomes the spiderd to measure — $SPIDERD, else ROOT's release build,
+# else its debug build (with a warning: debug figures mean little); fails with a hint when none.
+bench_spiderd() {
+    SPIDERD_BIN=${SPIDERD:-}
+    if [[ -z $SPIDERD_BIN ]]; then
+        for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build/debug/spiderd"; do
+            if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
+        done
+    fi
+    if [[ -z $SPIDERD_BIN || ! -x $SPIDERD_BIN ]]; then
+        printf '%s: no spiderd found (set SPIDERD, or build it: swift build -c release)\n' "$(basename "$0")" >&2
+        return 1
+    fi
+    case $SPIDERD_BIN in */debug/*) printf '%s: WARNING: a debug build of spiderd; its figures are not representative\n' "$(basename "$0")" >&2 ;; esac
+}
