@@ -27,7 +27,7 @@ extension AWSConnection {
     /// region has no target groups; the groups' targets are then asked at once).
     func checkVMNotInNLB(_ instanceID: String, label: String, _ context: CallContext) throws {
         let elb = try elbv2()
-        let groups = try Self.unlessDenied { try self.allTargetGroups(elb, context) }
+        let groups = try Self.unlessDenied { try self.elbv2All("DescribeTargetGroups", list: "TargetGroups", elb, context) }
         let holding = try Concurrently.run(groups.map { group in
             { @Sendable in
                 try self.nlbTargets(group.string("TargetGroupArn"), elb, context)
@@ -56,20 +56,6 @@ extension AWSConnection {
         // only the default group is refused by AWS's own DeleteSubnet (DependencyViolation: CONFLICT).
         return groups.filter { $0.string("groupName") != "default" }
             .map { "security group '\($0.spiderName(or: $0.string("groupName")))' (\($0.string("groupId")))" }
-    }
-
-    /// Every target group of the region (ELBv2 pages with Marker/NextMarker).
-    private func allTargetGroups(_ elb: EC2Client, _ context: CallContext) throws -> [XMLNode] {
-        var all: [XMLNode] = []
-        var marker = ""
-        repeat {
-            var params = EC2Params()
-            if !marker.isEmpty { params["Marker"] = marker }
-            let result = try elb.call("DescribeTargetGroups", params, context: context).child("DescribeTargetGroupsResult")
-            all += result?.members(at: "TargetGroups") ?? []
-            marker = result?.string("NextMarker") ?? ""
-        } while !marker.isEmpty
-        return all
     }
 
     /// The names of the region's EKS clusters in the VPC (their descriptions asked at once).

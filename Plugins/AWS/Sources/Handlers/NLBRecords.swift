@@ -73,18 +73,23 @@ extension AWSConnection {
         return found
     }
 
-    /// Every network load balancer of the region (ELBv2 pages with Marker/NextMarker).
+    /// Every network load balancer of the region.
     func nlbBalancers(_ elb: EC2Client, _ context: CallContext?) throws -> [XMLNode] {
+        try elbv2All("DescribeLoadBalancers", list: "LoadBalancers", elb, context).filter { $0.string("Type") == "network" }
+    }
+
+    /// Every member of an ELBv2 Describe* answer's `list` over all its pages (Marker/NextMarker).
+    func elbv2All(_ action: String, list: String, _ elb: EC2Client, _ context: CallContext?) throws -> [XMLNode] {
         var all: [XMLNode] = []
         var marker = ""
         repeat {
             var params = EC2Params()
             if !marker.isEmpty { params["Marker"] = marker }
-            let result = try elb.call("DescribeLoadBalancers", params, context: context).child("DescribeLoadBalancersResult")
-            all += result?.members(at: "LoadBalancers") ?? []
+            let result = try elb.call(action, params, context: context).child("\(action)Result")
+            all += result?.members(at: list) ?? []
             marker = result?.string("NextMarker") ?? ""
         } while !marker.isEmpty
-        return all.filter { $0.string("Type") == "network" }
+        return all
     }
 
     /// The balancer with its listener, target group, registered targets and tags.
