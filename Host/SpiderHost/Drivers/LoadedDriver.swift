@@ -58,6 +58,8 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
     private let table: UnsafePointer<spider_driver_table>
     /// Set by the first call that crashed: the driver's memory and locks are then in an unknown
     /// state, so it is not called again (its library stays loaded; a restart loads it afresh).
+    /// The flag keeps the check on every call lock-free; the text is read only once it is set.
+    private let hasCrashed = Atomic<Bool>(false)
     private let crash = Mutex<String?>(nil)
 
     init(installed: InstalledDriver, abiVersion: UInt32, table: UnsafePointer<spider_driver_table>) {
@@ -135,20 +137,19 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
         guard signal != 0 else { return nil }
         let what = "\(operation) with \(DriverCrashGuard.describe(signal))"
         crash.withLock { $0 = $0 ?? what }
+        hasCrashed.store(true, ordering: .releasing)
         return DriverFailure(status: spider_status(SPIDER_INTERNAL), message: "driver \(label) crashed in \(what); "
                              + "spiderd keeps running and calls this driver no more until it restarts", retryAfterMs: 0)
     }
 
     /// The answer of every call once the driver has crashed.
     private var disabled: DriverFailure? {
-        crash.withLock { $0 }.map {
+        guard hasCrashed.load(ordering: .acquiring) else { return nil }
+        return crash.withLock { $0 }.map {
             DriverFailure(status: spider_status(SPIDER_INTERNAL), message: "driver \(label) is disabled: it crashed in \($0); "
                           + "restart spiderd to load it again", retryAfterMs: 0)
         }
     }
-
-    /// The crash that disabled this driver, if one did.
-    var crashedIn: String? { crash.withLock { $0 } }
 
     /// `try_call` is read only when the driver's table is large enough to hold it.
     private var hasTryCall: Bool {
