@@ -71,7 +71,7 @@ struct QueryServiceTests {
         #expect(throws: DriverError.self) { try NLBRequestChecks.awsName(String(repeating: "a", count: 33)) }
     }
 
-    @Test("metrics: AWS/EC2 names and statistics; memory has none")
+    @Test("metrics: AWS/EC2 names and statistics; memory has none there (it is the CloudWatch agent's)")
     func metrics() {
         #expect(AWSConnection.cloudWatchMetric(.cpu_usage)! == ("CPUUtilization", "Average"))
         #expect(AWSConnection.cloudWatchMetric(.network_out)! == ("NetworkOut", "Sum"))

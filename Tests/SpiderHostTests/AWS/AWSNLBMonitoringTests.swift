@@ -166,7 +166,7 @@ struct AWSNLBMonitoringTests {
         #expect(MotoView.items(try Self.elbv2(moto, "describe_target_groups"), "TargetGroups").isEmpty)
     }
 
-    @Test("monitoring: CPU and network metrics put into moto's CloudWatch for the VM come back per interval, oldest first; memory is UNSUPPORTED")
+    @Test("monitoring: CPU and network metrics put into moto's CloudWatch for the VM come back per interval, oldest first; memory from the CloudWatch agent, UNSUPPORTED without it")
     func monitoring() throws {
         let (moto, host, c) = try AWSNetworkTests.stack()
         let ids = try Self.vms(moto, host, c, ["vm-01", "vm-02"])
@@ -196,5 +196,19 @@ struct AWSNLBMonitoringTests {
             .json["TimestampValues"] as? [Any])?.isEmpty == true)
         try host.expect("GET", "/spider/monitoring/vm/vm-01/memory_usage\(c.query)&IntervalMinute=1&TimeBeforeHour=1",
                         status: 501, mentioning: ["CloudWatch agent"])
+
+        // With the CloudWatch agent: its mem_used_percent under the dimensions it was configured with.
+        let agent = { (vm: String, points: [(Double, Double)]) throws in
+            let data = points.map { ["MetricName": "mem_used_percent", "Unit": "Percent", "Timestamp": at($0.0), "Value": $0.1,
+                                     "Dimensions": [["Name": "InstanceId", "Value": ids[vm]!], ["Name": "ImageId", "Value": "ami-x"],
+                                                    ["Name": "InstanceType", "Value": "t3.micro"]]] as [String: Any] }
+            _ = try MotoView.call("cloudwatch", moto.endpoint, region: Self.region, "put_metric_data",
+                                  ["Namespace": "CWAgent", "MetricData": data])
+        }
+        try agent("vm-01", [(7, 31.25), (2, 47.5)])
+        try agent("vm-02", [(4, 90)])
+        let memory = try host.must("GET", "/spider/monitoring/vm/vm-01/memory_usage\(c.query)&IntervalMinute=1&TimeBeforeHour=1").json
+        #expect(memory["MetricName"] as? String == "memory_usage" && memory["MetricUnit"] as? String == "Percent")
+        #expect((memory["TimestampValues"] as? [[String: Any]])?.compactMap { $0["Value"] as? String } == ["31.25", "47.50"], "\(memory)")
     }
 }
