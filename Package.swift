@@ -50,15 +50,17 @@ let package = Package(
             dependencies: ["SpiderHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Host/spiderd"),
 
+        // SHA-256, HMAC and OpenSSL errors for the Swift drivers (libcrypto).
+        .target(name: "SpiderDriverCrypto", dependencies: ["SpiderDriverKit", "CLibCrypto"], path: "DriverABI/Crypto"),
         .target(
             name: "MockDriver",
-            dependencies: ["SpiderDriverKit", "CLibCrypto"],
+            dependencies: ["SpiderDriverKit", "SpiderDriverCrypto", "CLibCrypto"],
             path: "Plugins/Mock/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
         // The AWS driver: SigV4 (libcrypto), HTTP (libcurl), XML (FoundationXML), EC2's Query API.
         .target(
             name: "AWSDriver",
-            dependencies: ["SpiderDriverKit", "CLibCrypto", "CCurl"],
+            dependencies: ["SpiderDriverKit", "SpiderDriverCrypto", "CLibCrypto", "CCurl"],
             path: "Plugins/AWS/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 
@@ -92,7 +94,7 @@ let package = Package(
             path: "Tests/SpiderRegistryTests"),
         .testTarget(
             name: "AWSDriverTests",
-            dependencies: ["AWSDriver"],
+            dependencies: ["AWSDriver", "SpiderDriverCrypto"],
             path: "Tests/AWSDriverTests",
             exclude: ["Fixtures"]),
         .testTarget(

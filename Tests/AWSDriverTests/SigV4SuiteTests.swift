@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import AWSDriver
+import SpiderDriverCrypto
 
 @Suite("SigV4 against AWS's test suite")
 struct SigV4SuiteTests {
@@ -48,10 +49,10 @@ struct SigV4SuiteTests {
         let signer = SigV4Signer(credentials: AWSCredentials(accessKeyID: "x", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                                              sessionToken: nil),
                                  region: "us-east-1", service: "iam")
-        #expect(LibCryptoDigest.hex(try signer.signingKey(day: "20150830"))
+        #expect(DriverCrypto.hex(try signer.signingKey(day: "20150830"))
                 == "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
         let older = SigV4Signer(credentials: signer.credentials, region: "us-east-1", service: "iam")
-        #expect(LibCryptoDigest.hex(try older.signingKey(day: "20120215"))
+        #expect(DriverCrypto.hex(try older.signingKey(day: "20120215"))
                 == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
     }
 

@@ -1,4 +1,5 @@
-// The AWS driver: EC2 through its Query API, signed with SigV4, over libcurl.
+// The AWS driver: EC2, ELBv2, EKS, CloudWatch and the Price List over AWS's own APIs, signed with
+// SigV4, over libcurl.
 // This file holds the exported entry symbol and the driver object that opens connections.
 import Foundation
 import SpiderDriverABI

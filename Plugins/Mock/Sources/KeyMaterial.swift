@@ -3,6 +3,7 @@
 // key in OpenSSH format (`ssh-rsa AAAA…`), and OpenSSH's `SHA256:` fingerprint of that public key.
 import CLibCrypto
 import Foundation
+import SpiderDriverCrypto
 
 struct KeyMaterial {
     static let bits: Int32 = 2048
@@ -15,17 +16,17 @@ struct KeyMaterial {
     static func generate() throws -> KeyMaterial {
         ERR_clear_error()
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nil) else {
-            throw LibCrypto.failure("EVP_PKEY_CTX_new_id (RSA)")
+            throw DriverCrypto.failure("EVP_PKEY_CTX_new_id (RSA)")
         }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_keygen_init(context) == 1 else { throw LibCrypto.failure("EVP_PKEY_keygen_init") }
+        guard EVP_PKEY_keygen_init(context) == 1 else { throw DriverCrypto.failure("EVP_PKEY_keygen_init") }
         guard EVP_PKEY_CTX_set_rsa_keygen_bits(context, bits) == 1 else {
-            throw LibCrypto.failure("EVP_PKEY_CTX_set_rsa_keygen_bits (\(bits))")
+            throw DriverCrypto.failure("EVP_PKEY_CTX_set_rsa_keygen_bits (\(bits))")
         }
         var generated: OpaquePointer?
         defer { EVP_PKEY_free(generated) }   // accepts nil
         guard EVP_PKEY_keygen(context, &generated) == 1, let key = generated else {
-            throw LibCrypto.failure("EVP_PKEY_keygen (RSA \(bits))")
+            throw DriverCrypto.failure("EVP_PKEY_keygen (RSA \(bits))")
         }
 
         let pem = try privateKeyPEM(key)
@@ -39,20 +40,20 @@ struct KeyMaterial {
 
     /// OpenSSH's fingerprint of a public key's wire blob: `SHA256:` + unpadded base64 of its SHA-256.
     static func fingerprint(ofBlob blob: [UInt8]) throws -> String {
-        "SHA256:" + Data(try LibCrypto.sha256(blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        "SHA256:" + Data(try DriverCrypto.sha256(blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
     }
 
     /// The key's traditional (PKCS#1) PEM, unencrypted.
     private static func privateKeyPEM(_ key: OpaquePointer) throws -> String {
-        guard let bio = BIO_new(BIO_s_mem()) else { throw LibCrypto.failure("BIO_new (memory)") }
+        guard let bio = BIO_new(BIO_s_mem()) else { throw DriverCrypto.failure("BIO_new (memory)") }
         defer { BIO_free(bio) }
         guard PEM_write_bio_PrivateKey_traditional(bio, key, nil, nil, 0, nil, nil) == 1 else {
-            throw LibCrypto.failure("PEM_write_bio_PrivateKey_traditional")
+            throw DriverCrypto.failure("PEM_write_bio_PrivateKey_traditional")
         }
         let pending = BIO_ctrl_pending(bio)
-        guard pending > 0, pending <= Int(Int32.max) else { throw LibCrypto.failure("BIO_ctrl_pending (\(pending) bytes)") }
+        guard pending > 0, pending <= Int(Int32.max) else { throw DriverCrypto.failure("BIO_ctrl_pending (\(pending) bytes)") }
         var bytes = [UInt8](repeating: 0, count: pending)
-        guard BIO_read(bio, &bytes, Int32(pending)) == Int32(pending) else { throw LibCrypto.failure("BIO_read") }
+        guard BIO_read(bio, &bytes, Int32(pending)) == Int32(pending) else { throw DriverCrypto.failure("BIO_read") }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -61,11 +62,11 @@ struct KeyMaterial {
         var number: OpaquePointer?
         defer { BN_free(number) }   // accepts nil
         guard EVP_PKEY_get_bn_param(key, name, &number) == 1, let number else {
-            throw LibCrypto.failure("EVP_PKEY_get_bn_param (\(name))")
+            throw DriverCrypto.failure("EVP_PKEY_get_bn_param (\(name))")
         }
         let count = (BN_num_bits(number) + 7) / 8
         var bytes = [UInt8](repeating: 0, count: Int(count))
-        guard BN_bn2bin(number, &bytes) == count else { throw LibCrypto.failure("BN_bn2bin (\(name))") }
+        guard BN_bn2bin(number, &bytes) == count else { throw DriverCrypto.failure("BN_bn2bin (\(name))") }
         return bytes
     }
 }

@@ -3,6 +3,7 @@
 import Foundation
 import SpiderDriverKit
 import SpiderModels
+import SpiderDriverCrypto
 
 struct TenantFile: Sendable {
     let mockName: String
@@ -24,7 +25,7 @@ struct TenantFile: Sendable {
             default: "_"
             }
         })
-        let digest = try LibCrypto.sha256Hex(Array(mockName.utf8)).prefix(12)
+        let digest = DriverCrypto.hex(try DriverCrypto.sha256(Array(mockName.utf8))).prefix(12)
         return "tenant-\(readable)-\(digest).json"
     }
 

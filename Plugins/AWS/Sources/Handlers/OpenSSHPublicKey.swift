@@ -2,6 +2,7 @@
 // CreateKeyPair returns only the private key, and Spider's KeyPairInfo shows the public one.
 import CLibCrypto
 import Foundation
+import SpiderDriverCrypto
 
 enum OpenSSHPublicKey {
     static func fromPrivateKeyPEM(_ pem: String) throws -> String {
@@ -12,10 +13,10 @@ enum OpenSSHPublicKey {
             defer { BIO_free(bio) }
             return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
         }
-        guard let key else { throw LibCryptoDigest.failure("PEM_read_bio_PrivateKey") }
+        guard let key else { throw DriverCrypto.failure("PEM_read_bio_PrivateKey") }
         defer { EVP_PKEY_free(key) }
         guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
-            throw LibCryptoDigest.failure("reading the key: not an RSA key")
+            throw DriverCrypto.failure("reading the key: not an RSA key")
         }
         let e = try parameter(key, OSSL_PKEY_PARAM_RSA_E)
         let n = try parameter(key, OSSL_PKEY_PARAM_RSA_N)
@@ -27,11 +28,11 @@ enum OpenSSHPublicKey {
         var number: OpaquePointer?
         defer { BN_free(number) }
         guard EVP_PKEY_get_bn_param(key, name, &number) == 1, let number else {
-            throw LibCryptoDigest.failure("EVP_PKEY_get_bn_param (\(name))")
+            throw DriverCrypto.failure("EVP_PKEY_get_bn_param (\(name))")
         }
         let count = (BN_num_bits(number) + 7) / 8
         var bytes = [UInt8](repeating: 0, count: Int(count))
-        guard BN_bn2bin(number, &bytes) == count else { throw LibCryptoDigest.failure("BN_bn2bin (\(name))") }
+        guard BN_bn2bin(number, &bytes) == count else { throw DriverCrypto.failure("BN_bn2bin (\(name))") }
         return bytes
     }
 

@@ -1,6 +1,7 @@
 // AWS Signature Version 4, written from AWS's specification ("Create a signed AWS API request"):
 // canonical request → string to sign → HMAC chain of date/region/service → Authorization header.
 import Foundation
+import SpiderDriverCrypto
 
 struct SigV4Signer: Sendable {
     let credentials: AWSCredentials
@@ -37,7 +38,7 @@ struct SigV4Signer: Sendable {
         let canonical = try Self.canonicalRequest(request)
         let toSign = try Self.stringToSign(canonicalRequest: canonical.text, amzDate: amzDate, scope: scope)
         let key = try signingKey(day: String(amzDate.prefix(8)))
-        request.query.append(("X-Amz-Signature", LibCryptoDigest.hex(try LibCryptoDigest.hmacSHA256(key: key, Array(toSign.utf8)))))
+        request.query.append(("X-Amz-Signature", DriverCrypto.hex(try DriverCrypto.hmacSHA256(key: key, Array(toSign.utf8)))))
     }
 
     /// The Authorization header value for a request that already has its X-Amz-Date.
@@ -49,21 +50,21 @@ struct SigV4Signer: Sendable {
         let scope = "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
         let toSign = try Self.stringToSign(canonicalRequest: canonical.text, amzDate: amzDate, scope: scope)
         let key = try signingKey(day: String(amzDate.prefix(8)))
-        let signature = LibCryptoDigest.hex(try LibCryptoDigest.hmacSHA256(key: key, Array(toSign.utf8)))
+        let signature = DriverCrypto.hex(try DriverCrypto.hmacSHA256(key: key, Array(toSign.utf8)))
         return "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
     }
 
     func signingKey(day: String) throws -> [UInt8] {
-        var key = try LibCryptoDigest.hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), Array(day.utf8))
+        var key = try DriverCrypto.hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), Array(day.utf8))
         for part in [region, service, "aws4_request"] {
-            key = try LibCryptoDigest.hmacSHA256(key: key, Array(part.utf8))
+            key = try DriverCrypto.hmacSHA256(key: key, Array(part.utf8))
         }
         return key
     }
 
     static func stringToSign(canonicalRequest: String, amzDate: String, scope: String) throws -> String {
-        let hash = LibCryptoDigest.hex(try LibCryptoDigest.sha256(Array(canonicalRequest.utf8)))
+        let hash = DriverCrypto.hex(try DriverCrypto.sha256(Array(canonicalRequest.utf8)))
         return "\(algorithm)\n\(amzDate)\n\(scope)\n\(hash)"
     }
 
@@ -79,7 +80,7 @@ struct SigV4Signer: Sendable {
         let names = grouped.keys.sorted()
         let headerLines = names.map { "\($0):\(grouped[$0]!.joined(separator: ","))\n" }.joined()
         let signed = names.joined(separator: ";")
-        let payload = LibCryptoDigest.hex(try LibCryptoDigest.sha256(request.body))
+        let payload = DriverCrypto.hex(try DriverCrypto.sha256(request.body))
         let text = [request.method.uppercased(), canonicalURI(request.path), canonicalQuery(request.query),
                     headerLines, signed, payload].joined(separator: "\n")
         return (text, signed)

@@ -1,9 +1,12 @@
-// SHA-256 and HMAC-SHA256 from OpenSSL's libcrypto (EVP_Digest, EVP_Q_mac), for SigV4.
+// What Swift drivers take from OpenSSL's libcrypto most: SHA-256, HMAC-SHA256, lower-case hex, and
+// an OpenSSL failure as an INTERNAL error carrying OpenSSL's own error text. A driver that needs
+// more of libcrypto (keys, signatures) imports CLibCrypto beside this and reports with `failure`.
 import CLibCrypto
 import SpiderDriverKit
 
-enum LibCryptoDigest {
-    static func sha256(_ bytes: [UInt8]) throws -> [UInt8] {
+public enum DriverCrypto {
+    /// SHA-256 of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) throws -> [UInt8] {
         ERR_clear_error()
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
@@ -14,7 +17,8 @@ enum LibCryptoDigest {
         return Array(digest.prefix(32))
     }
 
-    static func hmacSHA256(key: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
+    /// HMAC-SHA256 of `data` under `key`.
+    public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
         ERR_clear_error()
         var out = [UInt8](repeating: 0, count: 32)
         var length = 0
@@ -28,7 +32,8 @@ enum LibCryptoDigest {
         return out
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// `bytes` in lower-case hex.
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -36,14 +41,18 @@ enum LibCryptoDigest {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// INTERNAL naming the OpenSSL call and the errors OpenSSL queued (the queue is emptied).
-    static func failure(_ call: String) -> DriverError {
+    /// INTERNAL naming the OpenSSL call that failed and the errors OpenSSL queued for this thread
+    /// (oldest first). Empties the queue, so the next call starts clean.
+    public static func failure(_ call: String) -> DriverError {
         var messages: [String] = []
         while case let code = ERR_get_error(), code != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            messages.append(String(cString: buffer))
+            let text = buffer.withUnsafeMutableBufferPointer { buffer -> String in
+                ERR_error_string_n(code, buffer.baseAddress, buffer.count)
+                return String(cString: buffer.baseAddress!)
+            }
+            messages.append(text)
         }
-        return .internal("aws: OpenSSL \(call) failed: " + (messages.isEmpty ? "no error queued" : messages.joined(separator: "; ")))
+        return .internal("OpenSSL \(call) failed: " + (messages.isEmpty ? "OpenSSL queued no error" : messages.joined(separator: "; ")))
     }
 }
