@@ -88,18 +88,20 @@ let package = Package(
             path: "Tools/spctl",
             exclude: ["README.md"]),
 
+        // What the tests wait on instead of sleeping: a child's exit, a file's change, sd_notify's READY=1.
+        .target(name: "TestEvents", path: "Tests/TestEvents"),
         .testTarget(
             name: "SpiderRegistryTests",
-            dependencies: ["SpiderRegistry", "SpiderModels"],
+            dependencies: ["SpiderRegistry", "SpiderModels", "TestEvents"],
             path: "Tests/SpiderRegistryTests"),
         .testTarget(
             name: "AWSDriverTests",
-            dependencies: ["AWSDriver", "SpiderDriverCrypto"],
+            dependencies: ["AWSDriver", "SpiderDriverCrypto", "TestEvents"],
             path: "Tests/AWSDriverTests",
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SpiderHostTests",
-            dependencies: ["SpiderClient", "SpiderModels", "SpiderHost"],
+            dependencies: ["SpiderClient", "SpiderModels", "SpiderHost", "TestEvents"],
             path: "Tests/SpiderHostTests"),
     ]
 )

@@ -3,6 +3,7 @@
 // stopped by its PID.
 import Foundation
 import Glibc
+import TestEvents
 
 struct FetcherTestFailure: Error, CustomStringConvertible {
     let description: String
@@ -107,17 +108,13 @@ final class FetcherTestServer {
         let rc = posix_spawn(&child, "/usr/bin/python3", &actions, nil, argv, environ)
         guard rc == 0 else { throw FetcherTestFailure("python3: \(String(cString: strerror(rc)))") }
         pid = child
-        // Both servers print "Serving HTTP on 127.0.0.1 port N" once they listen.
-        var found: Int?
-        for _ in 0..<1000 where found == nil {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"port (\d+)"#, options: .regularExpression) {
-                found = Int(text[range].dropFirst(5))
-            } else {
-                usleep(10_000)
-            }
+        // Both servers print "Serving HTTP on 127.0.0.1 port N" once they listen (the socket is bound
+        // and listening before the line is written).
+        let ended = try ProcessWatch(child)
+        let found = try FileWatch.wait(for: log, while: ended) { text in
+            text.range(of: #"port (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }
         }
-        guard let found, Self.answers(found) else {
+        guard let found else {
             kill(child, SIGKILL)
             waitpid(child, nil, 0)
             throw FetcherTestFailure("the test HTTP server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
@@ -142,26 +139,6 @@ final class FetcherTestServer {
     }
 
     deinit { stop() }
-
-    /// Waits until a TCP connection to the port succeeds.
-    private static func answers(_ port: Int) -> Bool {
-        for _ in 0..<500 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            close(fd)
-            if rc == 0 { return true }
-            usleep(10_000)
-        }
-        return false
-    }
 }
 
 /// Paths: /500/<n>/<file> and /429/<n>/<file> answer that status for the first n requests,

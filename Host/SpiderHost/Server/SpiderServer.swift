@@ -11,6 +11,7 @@ public final class SpiderServer {
     private let group: MultiThreadedEventLoopGroup
     private var listener: SocketListener
     private var channel: (any Channel)?
+    private let supervisor = ServiceNotifier.fromEnvironment()
 
     public init(app: SpiderApp) {
         self.app = app
@@ -36,6 +37,7 @@ public final class SpiderServer {
         if let fd = Self.systemdSocket() {
             channel = try bootstrap.withBoundSocket(fd).wait()
             app.logger.info("serving on the socket passed by systemd (fd \(fd))")
+            supervisor.notify("READY=1\nSTATUS=serving on the socket passed by systemd\nMAINPID=\(getpid())")
             return
         }
         try listener.claim()
@@ -44,6 +46,7 @@ public final class SpiderServer {
         channel = try bootstrap.bind(unixDomainSocketPath: app.config.socketPath).wait()
         chmod(app.config.socketPath, 0o660)
         app.logger.info("spiderd \(SpiderApp.version) listening on \(app.config.socketPath)")
+        supervisor.notify("READY=1\nSTATUS=listening on \(app.config.socketPath)\nMAINPID=\(getpid())")
     }
 
     /// Serves until SIGINT or SIGTERM, then closes the socket and stops cleanly. Pass signals caught
@@ -51,6 +54,7 @@ public final class SpiderServer {
     public func runUntilSignalled(_ signals: StopSignals = StopSignals()) throws {
         signals.wait()
         app.logger.info("stopping")
+        supervisor.notify("STOPPING=1")
         try? channel?.close().wait()
         listener.release()
         app.cancelCallsInFlight()

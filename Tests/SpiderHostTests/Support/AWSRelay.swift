@@ -36,11 +36,9 @@ final class AWSRelay {
         try Self.script.write(toFile: scratch.file("relay.py"), atomically: true, encoding: .utf8)
         let pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", scratch.file("relay.py"), upstream] + refusals.map(\.argument),
                                          outputPath: logPath)
-        var found: Int?
-        for _ in 0..<300 where found == nil {
-            if ChildProcess.poll(pid) != nil { break }
-            found = Self.read(logPath).components(separatedBy: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }
-            if found == nil { usleep(100_000) }
+        let ended = try ProcessWatch(pid)
+        let found = try FileWatch.wait(for: logPath, while: ended) { text in
+            text.components(separatedBy: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }
         }
         guard let found else {
             _ = ChildProcess.poll(pid) ?? ChildProcess.kill9(pid)

@@ -1,9 +1,10 @@
 // One real spiderd for one test: its own private folder (socket, data, log), started with
-// --socket/--data-dir/--drivers-dir, ready once /spider/readyz answers, stopped with SIGTERM.
+// --socket/--data-dir/--drivers-dir, ready once it says READY=1 (sd_notify), stopped with SIGTERM.
 import Foundation
 import Glibc
 import SpiderClient
 import Synchronization
+
 
 final class HostProcess: Sendable {
     let folder: TempFolder
@@ -48,22 +49,23 @@ final class HostProcess: Sendable {
 
     var processID: pid_t? { pid.withLock { $0 } }
 
-    /// Spawns spiderd and waits (up to 30 s) until it answers readyz.
+    /// Spawns spiderd and waits until it says READY=1 on its NOTIFY_SOCKET (or ends); then readyz must answer 200.
     func start() throws {
         guard FileManager.default.isExecutableFile(atPath: TestPaths.spiderd) else {
             throw TestFailure("spiderd is not built at \(TestPaths.spiderd) (run `swift build` or set SPIDERD)")
         }
-        let child = try ChildProcess.spawn(TestPaths.spiderd, arguments, outputPath: logPath)
+        let notify = try NotifySocket(path: folder.file("notify.sock"))
+        let child = try ChildProcess.spawn(TestPaths.spiderd, arguments, outputPath: logPath, notifySocket: notify.path)
         pid.withLock { $0 = child }
-        for _ in 0..<600 {
-            if let exit = ChildProcess.poll(child) {
-                pid.withLock { $0 = nil }
-                throw TestFailure("spiderd exited (\(exit)) before it was ready\n\(logTail())")
-            }
-            if let r = try? client.request("GET", "/spider/readyz"), r.status == 200 { return }
-            usleep(50_000)
+        let exited = try ProcessWatch(child)
+        let ready = EventWait.until([notify, exited]) { notify.received("READY=1") || exited.hasEnded }
+        if let exit = ChildProcess.poll(child) {
+            pid.withLock { $0 = nil }
+            throw TestFailure("spiderd exited (\(exit)) before it was ready\n\(logTail())")
         }
-        throw TestFailure("spiderd did not answer /spider/readyz within 30 s\n\(logTail())")
+        guard ready else { throw TestFailure("spiderd did not say READY=1 within a minute\n\(logTail())") }
+        let readyz = try client.request("GET", "/spider/readyz")
+        guard readyz.status == 200 else { throw TestFailure("spiderd said READY=1 but readyz answered \(readyz.status) \(readyz.text)") }
     }
 
     /// SIGTERM, then up to 15 s for a clean exit (SIGKILL after that). Returns how it ended.
@@ -96,14 +98,10 @@ final class HostProcess: Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Polls the log (bounded) until it contains `text`; used to know a request has reached a
-    /// given point (e.g. "opened connection 'x'" is logged just before its first driver call).
-    func waitForLog(_ text: String, seconds: Double = 30) -> Bool {
-        for _ in 0..<Int(seconds * 100) {
-            if log.contains(text) { return true }
-            usleep(10_000)
-        }
-        return log.contains(text)
+    /// Waits until the log contains `text` (each write to it is an event); used to know a request
+    /// has reached a given point (e.g. "opened connection 'x'" is logged just before its first driver call).
+    func waitForLog(_ text: String, seconds: Double = 60) -> Bool {
+        (try? FileWatch.wait(for: logPath, boundSeconds: seconds) { $0.contains(text) ? true : nil }) != nil
     }
 
     // MARK: requests

@@ -23,7 +23,7 @@ final class MotoServer: Sendable {
             let settings = ["MOTO_RECORDER_FILEPATH=" + scratch.file("recording.jsonl")] + Self.validation
             let pid = try ChildProcess.spawn("/usr/bin/env", settings + Self.command + ["-H", "127.0.0.1", "-p", String(port)],
                                              outputPath: log)
-            switch Self.waitUntilAnswering(pid: pid, port: port) {
+            switch Self.waitUntilAnswering(pid: pid, port: port, log: log) {
             case .ready:
                 self.pid = pid
                 self.port = port
@@ -99,17 +99,20 @@ final class MotoServer: Sendable {
 
     private enum Start { case ready, exited(ChildProcess.Exit), silent }
 
-    /// Polls moto's own API (not just the port: another program could hold it) while the child runs.
-    private static func waitUntilAnswering(pid: pid_t, port: Int) -> Start {
-        for _ in 0..<600 {   // a minute or more: a cold python import of moto is slow on a busy machine
-            if let exit = ChildProcess.poll(pid) { return .exited(exit) }
-            // /moto-api/config is moto's cheapest own answer (201 and its JSON config); a long
-            // timeout so probes never overlap while moto is still importing.
-            if let response = try? LoopbackHTTP.request(port: port, method: "GET", path: "/moto-api/config", timeoutSeconds: 30),
-               response.status / 100 == 2, response.body.hasPrefix("{") {
-                return ChildProcess.poll(pid).map { .exited($0) } ?? .ready
-            }
-            usleep(100_000)
+    /// Waits for moto's "Running on http://127.0.0.1:<port>" (werkzeug prints it once it listens) or
+    /// its exit, then asks moto's own API once: another program could hold the port.
+    private static func waitUntilAnswering(pid: pid_t, port: Int, log: String) -> Start {
+        guard let ended = try? ProcessWatch(pid) else { return ChildProcess.poll(pid).map { .exited($0) } ?? .silent }
+        // A cold python import of moto is slow on a busy machine: a generous bound.
+        let listening = (try? FileWatch.wait(for: log, while: ended, boundSeconds: 120) {
+            $0.contains("Running on http://127.0.0.1:\(port)") ? true : nil
+        }) ?? nil
+        if let exit = ChildProcess.poll(pid) { return .exited(exit) }
+        guard listening == true else { return .silent }
+        // /moto-api/config is moto's cheapest own answer (201 and its JSON config).
+        if let response = try? LoopbackHTTP.request(port: port, method: "GET", path: "/moto-api/config", timeoutSeconds: 30),
+           response.status / 100 == 2, response.body.hasPrefix("{") {
+            return ChildProcess.poll(pid).map { .exited($0) } ?? .ready
         }
         return .silent
     }

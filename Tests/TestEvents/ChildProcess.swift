@@ -1,9 +1,10 @@
 // Starts a program with posix_spawn (stdin from /dev/null, stdout and stderr to one file),
-// and waits for it with waitpid. Only processes started here are ever signalled.
+// and waits for its end (a pidfd, then waitpid). Only processes started here are ever signalled.
 import Foundation
 import Glibc
+import Synchronization
 
-enum ChildProcess {
+public enum ChildProcess {
     /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), looked up at run time: the child
     /// must not inherit the test runner's sockets.
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
@@ -14,9 +15,10 @@ enum ChildProcess {
 
     /// Spawns `program` with `arguments`, appending its output to `outputPath`. Returns the pid.
     /// With `blockingStopSignals`, the child starts with SIGTERM and SIGINT blocked, as some supervisors
-    /// start their children.
-    static func spawn(_ program: String, _ arguments: [String], outputPath: String,
-                      environment: [String: String]? = nil, blockingStopSignals: Bool = false) throws -> pid_t {
+    /// start their children; with `notifySocket`, it gets that NOTIFY_SOCKET (sd_notify) and no other.
+    public static func spawn(_ program: String, _ arguments: [String], outputPath: String,
+                      environment: [String: String]? = nil, blockingStopSignals: Bool = false,
+                      notifySocket: String? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -41,6 +43,7 @@ enum ChildProcess {
         var env = environment ?? ProcessInfo.processInfo.environment
         env["LISTEN_PID"] = nil   // never let the child think systemd handed it a socket
         env["LISTEN_FDS"] = nil
+        env["NOTIFY_SOCKET"] = notifySocket
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -49,15 +52,15 @@ enum ChildProcess {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestFailure("cannot start \(program): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw EventFailure("cannot start \(program): \(String(cString: strerror(rc)))") }
         return pid
     }
 
     /// How a child ended.
-    enum Exit: Equatable, CustomStringConvertible {
+    public enum Exit: Equatable, Sendable, CustomStringConvertible {
         case code(Int32)
         case signal(Int32)
-        var description: String {
+        public var description: String {
             switch self {
             case .code(let c): "exit code \(c)"
             case .signal(let s): "signal \(s)"
@@ -66,25 +69,36 @@ enum ChildProcess {
     }
 
     /// Reaps the child if it has ended; nil while it still runs.
-    static func poll(_ pid: pid_t) -> Exit? {
+    public static func poll(_ pid: pid_t) -> Exit? {
         var status: Int32 = 0
         let r = waitpid(pid, &status, WNOHANG)
         guard r == pid else { return nil }
         return decode(status)
     }
 
-    /// Waits up to `seconds` (polling); nil when the child is still running after that.
-    static func wait(_ pid: pid_t, seconds: Double) -> Exit? {
-        let steps = Int(seconds * 100)
-        for _ in 0...steps {
-            if let exit = poll(pid) { return exit }
-            usleep(10_000)
+    /// Waits for the child to end (its pidfd) for at most `seconds`; nil when it still runs then.
+    public static func wait(_ pid: pid_t, seconds: Double) -> Exit? {
+        guard let watch = try? ProcessWatch(pid) else { return poll(pid) }
+        return EventWait.until([watch], boundSeconds: seconds) { poll(pid) }
+    }
+
+    /// Waits until the child has stopped (SIGSTOP, raised by itself) without reaping it; false when it
+    /// ended instead or the bound passed. waitid blocks on its own thread so the bound holds.
+    public static func waitUntilStopped(_ pid: pid_t, boundSeconds: Double = 60) -> Bool {
+        let outcome = Atomic<Int32>(0)   // 0 none yet, 1 stopped, 2 ended or failed
+        let seen = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var info = siginfo_t()
+            let rc = waitid(P_PID, id_t(pid), &info, WSTOPPED | WEXITED | WNOWAIT)
+            outcome.store(rc == 0 && info.si_code == CLD_STOPPED ? 1 : 2, ordering: .sequentiallyConsistent)
+            seen.signal()
         }
-        return nil
+        _ = seen.wait(timeout: .now() + boundSeconds)
+        return outcome.load(ordering: .sequentiallyConsistent) == 1
     }
 
     /// SIGKILL and reap: the last resort for a child that does not stop.
-    static func kill9(_ pid: pid_t) -> Exit {
+    public static func kill9(_ pid: pid_t) -> Exit {
         kill(pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -97,8 +111,8 @@ enum ChildProcess {
     }
 
     /// Runs a program to completion (bounded) and returns its exit and output.
-    static func run(_ program: String, _ arguments: [String], in folder: TempFolder, seconds: Double = 120) throws -> (Exit, String) {
-        let output = folder.file("run-\(UUID().uuidString.prefix(8)).log")
+    public static func run(_ program: String, _ arguments: [String], logIn folder: String, seconds: Double = 120) throws -> (Exit, String) {
+        let output = folder + "/run-\(UUID().uuidString.prefix(8)).log"
         let pid = try spawn(program, arguments, outputPath: output)
         let exit = wait(pid, seconds: seconds) ?? kill9(pid)
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
