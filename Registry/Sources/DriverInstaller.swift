@@ -101,7 +101,8 @@ public final class DriverInstaller: Sendable {
 
     /// Downloads and installs one offer. `progress` gets the phase, bytes so far and the total.
     public func install(_ offer: RegistryOffer,
-                        progress: @escaping (InstallPhase, Int64, Int64) -> Void = { _, _, _ in }) throws -> InstalledDriverReceipt {
+                        progress: @escaping (InstallPhase, Int64, Int64) -> Void = { _, _, _ in },
+                        step: (InstallStep) -> Void = { _ in }) throws -> InstalledDriverReceipt {
         let e = offer.entry
         if let existing = store.receipt(name: e.name, version: e.version), existing.archive_sha256 == e.sha256 {
             progress(.done, e.size, e.size)
@@ -123,7 +124,7 @@ public final class DriverInstaller: Sendable {
         }
         progress(.installing, Int64(fetched.bytes), e.size)
         let receipt = try store.install(bundleAt: download, entry: e, signer: offer.signer == InstallStore.unsigned ? nil : offer.signer,
-                                        source: offer.registry, digest: (fetched.sha256, Int64(fetched.bytes)))
+                                        source: offer.registry, digest: (fetched.sha256, Int64(fetched.bytes)), step: step)
         progress(.done, e.size, e.size)
         return receipt
     }

@@ -5,10 +5,12 @@ import Foundation
 public final class FileLock {
     private var fd: Int32
 
-    /// Blocks until the lock is held.
-    public init(path: String) throws {
+    /// Blocks until the lock is held; `waiting` is called first when someone else holds it.
+    public init(path: String, waiting: () -> Void = {}) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw RegistryError.io("cannot open lock \(path): \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+        waiting()
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let message = String(cString: strerror(errno))

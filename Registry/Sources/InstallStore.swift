@@ -71,8 +71,10 @@ public final class InstallStore: Sendable {
     /// is already installed from the same archive returns its receipt; from another archive, an error.
     /// `digest` is the archive's SHA-256 and size when the caller computed them while writing it
     /// (a download into the store); otherwise the store reads the archive once more to hash it.
+    /// `step` hears each step as it begins (InstallStep).
     public func install(bundleAt archive: String, entry: IndexEntry, signer: String?, source: String,
-                        digest: (sha256: String, size: Int64)? = nil) throws -> InstalledDriverReceipt {
+                        digest: (sha256: String, size: Int64)? = nil,
+                        step: (InstallStep) -> Void = { _ in }) throws -> InstalledDriverReceipt {
         guard Names.isDriverName(entry.name), Names.isVersion(entry.version) else {
             throw RegistryError.invalidIndex("invalid driver name or version '\(entry.name)' '\(entry.version)'")
         }
@@ -85,7 +87,7 @@ public final class InstallStore: Sendable {
                 "\(what) speaks driver ABI \(entry.abi_version); this host loads ABI \(abiVersions.lowerBound)...\(abiVersions.upperBound)")
         }
 
-        let lock = try FileLock(path: locksFolder + "/" + entry.name + ".lock")
+        let lock = try FileLock(path: locksFolder + "/" + entry.name + ".lock") { step(.waitingForLock) }
         defer { lock.unlock() }
 
         let final = versionFolder(name: entry.name, version: entry.version)
@@ -104,6 +106,7 @@ public final class InstallStore: Sendable {
             try FileManager.default.removeItem(atPath: final)
         }
 
+        step(.verifying)
         let (sha256, size) = try digest ?? SHA256Stream.file(at: archive)
         guard size == entry.size else {
             throw RegistryError.integrity("size mismatch for \(what): the index says \(entry.size) bytes, the archive has \(size)")
@@ -115,6 +118,7 @@ public final class InstallStore: Sendable {
 
         let staging = stagingFolder + "/\(entry.name)@\(entry.version).\(UInt64.random(in: 0 ... .max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
+        step(.unpacking)
         let files = try unpacker.unpack(archive: archive, into: staging)
         // Marks the folder as the store's until the receipt exists, so cleanup never touches
         // a folder someone staged by hand.
@@ -123,6 +127,7 @@ public final class InstallStore: Sendable {
         }
         let manifest = try BundleCheck.manifest(in: staging, files: files, matching: entry)
 
+        step(.syncing)
         var hashes: [String: String] = [:]
         for file in files {
             hashes[file] = try SHA256Stream.file(at: staging + "/" + file).sha256
@@ -132,6 +137,7 @@ public final class InstallStore: Sendable {
 
         let driverFolder = root + "/" + entry.name
         try FileManager.default.createDirectory(atPath: driverFolder, withIntermediateDirectories: true)
+        step(.publishing)
         guard rename(staging, final) == 0 else {
             throw RegistryError.io("cannot move \(staging) to \(final): \(String(cString: strerror(errno)))")
         }
@@ -144,9 +150,11 @@ public final class InstallStore: Sendable {
             installed_at: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        step(.writingReceipt)
         try DurableFile.write(try encoder.encode(receipt), to: final + "/receipt.json")
         // Installed from here on; the marker is housekeeping (a leftover one is removed on open).
         unlink(final + "/" + Self.incompleteMarker)
+        step(.recording)
         try record(receipt)
         return receipt
     }

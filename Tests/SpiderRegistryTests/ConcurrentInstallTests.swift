@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestEvents
 @testable import SpiderRegistry
 
 /// `spider-pack install` as real child processes sharing one install store: installers racing each
@@ -11,12 +12,14 @@ import Testing
         let process = Process()
         let outPath: String, errPath: String
 
-        init(store: String, registry: RegistryFixture, trust: String, logs: String, driver: String = "demo") throws {
+        /// `stopAt`: the install step at which the installer stops itself (SPIDER_INSTALL_STOP_AT).
+        init(store: String, registry: RegistryFixture, trust: String, logs: String, driver: String = "demo", stopAt: String? = nil) throws {
             outPath = logs + ".out"; errPath = logs + ".err"
             FileManager.default.createFile(atPath: outPath, contents: nil)
             FileManager.default.createFile(atPath: errPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: SpiderPackTests.binary)
             process.arguments = ["install", "--store", store, "--registry", registry.folder, "--trust", trust, driver]
+            if let stopAt { process.environment = ProcessInfo.processInfo.environment.merging(["SPIDER_INSTALL_STOP_AT": stopAt]) { $1 } }
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
             try process.run()
@@ -89,30 +92,61 @@ import Testing
         }
     }
 
-    @Test func anInstallerKilledPartWayLeavesAllOrNothing() throws {
-        let s = try setUp(libraryBytes: 20 << 20); defer { s.dir.cleanup() }
-        var outcomes: [String] = []
-        // Delays after the start, in ms: from before the download to well into unpacking and syncing.
-        for (i, delay) in [0, 15, 40, 80, 130, 200, 300, 450].enumerated() {
-            let storePath = s.dir.file("store-\(i)")
-            let installer = try Installer(store: storePath, registry: s.registry, trust: s.trust, logs: s.dir.file("killed-\(i)"))
-            usleep(useconds_t(delay * 1000))
-            installer.kill9()
-            let context = "killed after \(delay) ms"
+    /// Where the killed installer was: each step, what the store shows while it is stopped there, and
+    /// what is left once the store has been opened after the kill.
+    static let killPoints: [(step: String, frozen: Frozen, after: Outcome)] = [
+        ("downloading", .downloadOnly, .nothing),
+        ("verifying", .downloadOnly, .nothing),
+        ("unpacking", .downloadOnly, .nothing),
+        ("syncing", .staged, .nothing),
+        ("publishing", .staged, .nothing),
+        ("writing-receipt", .publishedWithoutReceipt, .nothing),
+        ("recording", .receiptNotInLockFile, .complete),
+    ]
+    enum Frozen { case downloadOnly, staged, publishedWithoutReceipt, receiptNotInLockFile }
+    enum Outcome { case nothing, complete }
 
-            let store = try InstallStore(root: storePath)   // opening cleans up after the dead installer
-            if store.receipt(name: "demo", version: "1.0.0") != nil {
-                outcomes.append("complete")
-                try expectComplete(store, s.entry, context)
-            } else {
-                outcomes.append("nothing")
-                expectNothing(store, context)
-            }
-
-            let again = try Installer(store: storePath, registry: s.registry, trust: s.trust, logs: s.dir.file("again-\(i)")).finish()
-            #expect(again.status == 0, "\(context), then installing again: \(again.err)")
-            try expectComplete(try InstallStore(root: storePath), s.entry, "\(context), then installed again")
+    @Test("an installer killed at each step leaves all or nothing", arguments: killPoints.indices)
+    func anInstallerKilledPartWayLeavesAllOrNothing(point: Int) throws {
+        let (step, frozen, after) = Self.killPoints[point]
+        let s = try setUp(libraryBytes: 4 << 20); defer { s.dir.cleanup() }
+        let storePath = s.dir.file("store")
+        let installer = try Installer(store: storePath, registry: s.registry, trust: s.trust, logs: s.dir.file("killed"), stopAt: step)
+        let pid = installer.process.processIdentifier
+        try #require(ChildProcess.waitUntilStopped(pid), "the installer never stopped at \(step): \(installer.finish())")
+        // Frozen mid-install: the store shows exactly this step's state.
+        let root = storePath, version = root + "/demo/1.0.0"
+        let fm = FileManager.default
+        let downloads = (try? fm.contentsOfDirectory(atPath: root + "/.downloads")) ?? []
+        let staged = (try? fm.contentsOfDirectory(atPath: root + "/.staging")) ?? []
+        let lock = try LockFile.read(root + "/spider.lock.json")
+        switch frozen {
+        case .downloadOnly:
+            #expect(downloads.count == 1 && staged.isEmpty && !fm.fileExists(atPath: version), "\(step): \(downloads) \(staged)")
+        case .staged:
+            #expect(staged.count == 1 && !fm.fileExists(atPath: version), "\(step): \(staged)")
+        case .publishedWithoutReceipt:
+            #expect(fm.fileExists(atPath: version) && !fm.fileExists(atPath: version + "/receipt.json"), "\(step)")
+        case .receiptNotInLockFile:
+            #expect(fm.fileExists(atPath: version + "/receipt.json") && lock.drivers["demo"] == nil, "\(step)")
         }
-        print("killed installs left: \(outcomes)")
+        installer.kill9()
+
+        let context = "killed at \(step)"
+        let store = try InstallStore(root: storePath)   // opening cleans up after the dead installer
+        switch after {
+        case .nothing: expectNothing(store, context)
+        case .complete: try expectComplete(store, s.entry, context)
+        }
+        let again = try Installer(store: storePath, registry: s.registry, trust: s.trust, logs: s.dir.file("again")).finish()
+        #expect(again.status == 0, "\(context), then installing again: \(again.err)")
+        try expectComplete(try InstallStore(root: storePath), s.entry, "\(context), then installed again")
+    }
+
+    @Test("SPIDER_INSTALL_STOP_AT names a step or is refused")
+    func unknownStopPoint() throws {
+        let s = try setUp(libraryBytes: 1 << 10); defer { s.dir.cleanup() }
+        let result = try Installer(store: s.dir.file("store"), registry: s.registry, trust: s.trust, logs: s.dir.file("bad"), stopAt: "lunch").finish()
+        #expect(result.status != 0 && result.err.contains("'lunch' is not a step") && result.err.contains("writing-receipt"), "\(result)")
     }
 }

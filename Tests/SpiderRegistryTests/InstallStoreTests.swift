@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestEvents
 @testable import SpiderRegistry
 
 @Suite struct InstallStoreTests {
@@ -159,8 +160,8 @@ import Testing
         _ = try InstallStore(root: root)
         try FileManager.default.createDirectory(atPath: root + "/.staging/demo@1.0.0.7", withIntermediateDirectories: true)
         // Another process (flock(1)) holds the driver's lock, as an installer does while it works.
-        let holder = try FlockHolder(path: root + "/.locks/demo.lock", seconds: 1.0)
-        defer { holder.stop() }
+        let holder = try FlockHolder(path: root + "/.locks/demo.lock")
+        defer { holder.release() }
         _ = try InstallStore(root: root)
         #expect(FileManager.default.fileExists(atPath: root + "/.staging/demo@1.0.0.7"))
     }
@@ -169,11 +170,30 @@ import Testing
         let dir = try TempDir(); defer { dir.cleanup() }
         let bundle = try BundleFixture.make(in: dir.path)
         let store = try InstallStore(root: dir.file("drivers"))
-        let holder = try FlockHolder(path: store.root + "/.locks/demo.lock", seconds: 1.0)
-        defer { holder.stop() }
-        let start = Date()
-        _ = try store.install(bundleAt: bundle.archive, entry: bundle.entry, signer: nil, source: "t")
-        #expect(Date().timeIntervalSince(start) >= 0.8)
+        let holder = try FlockHolder(path: store.root + "/.locks/demo.lock")
+        defer { holder.release() }
+        let waiting = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<InstalledDriverReceipt, any Error>?>(nil)
+        let steps = Mutex<[InstallStep]>([])
+        Thread.detachNewThread {
+            let result = Result {
+                try store.install(bundleAt: bundle.archive, entry: bundle.entry, signer: nil, source: "t") { step in
+                    steps.withLock { $0.append(step) }
+                    if step == .waitingForLock { waiting.signal() }
+                }
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        // The installer says it waits, and it really does: it has not finished while the lock is held.
+        try #require(waiting.wait(timeout: .now() + 60) == .success, "the installer never reported waiting for the lock")
+        #expect(outcome.withLock { $0 } == nil, "the install went ahead while another process held the lock")
+        #expect(store.receipt(name: "demo", version: "1.0.0") == nil)
+        holder.release()
+        try #require(done.wait(timeout: .now() + 60) == .success, "the install did not finish once the lock was free")
+        let receipt = try #require(try outcome.withLock { $0 }?.get())
+        #expect(receipt.archive_sha256 == bundle.entry.sha256)
+        #expect(steps.withLock { $0 } == InstallStep.allCases, "every step, in order, the lock wait first")
     }
 
     @Test func concurrentInstallersEndWithOneGoodInstall() throws {
@@ -197,36 +217,29 @@ import Testing
     }
 }
 
-/// Holds an exclusive flock on `path` from a separate `flock(1)` process until it exits.
+/// Holds an exclusive flock on `path` from a separate `flock(1)` process until `release()`: the shell
+/// under it says "held" once it owns the lock, then waits for its standard input to end.
 final class FlockHolder {
     let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private var released = false
 
-    init(path: String, seconds: Double) throws {
+    init(path: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        let ready = path + ".held"
-        process.arguments = ["-x", path, "sh", "-c", "touch '\(ready)'; sleep \(seconds)"]
+        process.arguments = ["-x", path, "sh", "-c", "echo held; cat >/dev/null"]
+        process.standardInput = input
+        process.standardOutput = output
         try process.run()
-        // Wait until the child owns the lock.
-        while !FileManager.default.fileExists(atPath: ready) { usleep(5_000) }
+        // Reading blocks until the child owns the lock and says so.
+        let said = String(decoding: output.fileHandleForReading.readData(ofLength: 5), as: UTF8.self)
+        guard said == "held\n" else { throw EventFailure("flock(1) did not take \(path): '\(said)'") }
     }
 
-    /// Waits for the holder to let go (killing flock(1) would leave its shell holding the lock).
-    func stop() { process.waitUntilExit() }
-}
-
-@Suite struct InstallStoreRemoveTests {
-    @Test func removeDropsFolderReceiptAndLockRecord() throws {
-        let dir = try TempDir(); defer { dir.cleanup() }
-        let first = try BundleFixture.make(in: dir.path, tag: "a")
-        let second = try BundleFixture.make(in: dir.path, tag: "b")
-        let store = try InstallStore(root: dir.file("drivers"))
-        _ = try store.install(bundleAt: first.archive, entry: first.entry, signer: nil, source: "t")
-        try store.remove(name: "demo", version: "1.0.0")
-        #expect(store.installed().isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: store.versionFolder(name: "demo", version: "1.0.0")))
-        #expect(try LockFile.read(store.lockFilePath).drivers.isEmpty)
-        #expect(errorText { try store.remove(name: "demo", version: "1.0.0") } == "demo 1.0.0 is not installed")
-        // After an explicit remove, another archive of that version may be installed.
-        #expect(try store.install(bundleAt: second.archive, entry: second.entry, signer: nil, source: "t").archive_sha256 == second.entry.sha256)
+    /// Ends the holder's input, so it exits and lets go (killing flock(1) would leave its shell holding the lock).
+    func release() {
+        guard !released else { return }
+        released = true
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
     }
 }

@@ -47,6 +47,9 @@ struct Install: ParsableCommand {
         guard !registry.isEmpty else { throw ValidationError("pass at least one --registry") }
         guard trust != nil || allowUnsigned else { throw ValidationError("pass --trust <folder of .pub files> (or --allow-unsigned)") }
         guard abi >= 1 else { throw ValidationError("--abi starts at 1") }
+        if let stop = InstallStopPoint.fromEnvironment(), !InstallStopPoint.known.contains(stop.step) {
+            throw ValidationError("\(InstallStopPoint.variable)='\(stop.step)' is not a step (one of: \(InstallStopPoint.known.joined(separator: ", ")))")
+        }
     }
 
     func run() throws {
@@ -67,11 +70,18 @@ struct Install: ParsableCommand {
             FileHandle.standardError.write(Data("warning: \(e.name) \(e.version) from \(offer.registry) is UNSIGNED (allowed by --allow-unsigned)\n".utf8))
         }
         var announced = false
-        let receipt = try installer.install(offer) { phase, _, total in
+        let stop = InstallStopPoint.fromEnvironment()
+        let receipt = try installer.install(offer, progress: { phase, bytes, total in
+            if phase == .downloading, bytes > 0 { stop?.reached("downloading") }
             guard phase == .downloading, !announced else { return }
             announced = true
             FileHandle.standardError.write(Data("downloading \(e.name) \(e.version) (\(total) bytes) from \(offer.registry)\n".utf8))
-        }
+        }, step: { step in
+            if step == .waitingForLock {
+                FileHandle.standardError.write(Data("waiting for another installer of \(e.name) (it holds the driver's lock)\n".utf8))
+            }
+            stop?.reached(step.rawValue)
+        })
         let verb = announced ? "installed" : "already installed"
         print("\(verb) \(receipt.name) \(receipt.version) signer \(receipt.signer) source \(receipt.source)")
         print("  \(installer.store.versionFolder(name: receipt.name, version: receipt.version))")
