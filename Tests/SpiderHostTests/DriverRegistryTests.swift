@@ -59,12 +59,14 @@ struct DriverRegistryTests {
         #expect(try host.must("GET", "/spider/driver/job").list("job").isEmpty)
     }
 
-    @Test("an install from an HTTP registry runs as a job whose progress reaches the archive's size")
+    @Test("an install from an HTTP registry runs as a job a client follows change by change, mid-download included")
     func installOverHTTPWithProgress() throws {
         let registry = try TestRegistry()
         try registry.addStaged("cexample")
         try registry.publish()
-        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: try registry.archive("cexample", "1.0.0"))[.size] as? Int)
+        // The server sends half the bundle, then holds it until the test has seen the job mid-download.
+        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, holdingArchiveAfter: size / 2)
         let host = try Self.host(registry, registryURL: server.url)
 
         let status = try host.must("GET", "/spider/registry").list("registry")
@@ -75,18 +77,25 @@ struct DriverRegistryTests {
 
         let started = try host.must("POST", "/spider/driver/install?async=true", json: ["Name": "cexample"], status: 202)
         let id = try #require(started.json["Id"] as? String)
-        var job: [String: Any] = [:]
-        var states: [String] = []
-        for _ in 0..<600 {
-            job = try host.must("GET", "/spider/driver/job/\(id)").json
-            if let s = job["State"] as? String, states.last != s { states.append(s) }
-            if job["FinishedAt"] != nil { break }
-            usleep(20_000)
-        }
+        var seen = [started.json]
+        let midway = try Self.follow(host, job: started.json, seen: &seen) { ($0["Bytes"] as? Int ?? 0) > 0 }
+        #expect(midway["State"] as? String == "downloading", "\(midway)")
+        #expect((1...(size / 2)).contains(midway["Bytes"] as? Int ?? 0) && midway["TotalBytes"] as? Int == size, "\(midway)")
+        server.release()
+        let job = try Self.follow(host, job: midway, seen: &seen) { $0["FinishedAt"] != nil }
         #expect(job["State"] as? String == "done", "job: \(job)")
-        let size = try FileManager.default.attributesOfItem(atPath: try registry.archive("cexample", "1.0.0"))[.size] as? Int
         #expect(job["Bytes"] as? Int == size && job["TotalBytes"] as? Int == size)
-        #expect(states.last == "done" && Set(states).isSubset(of: ["queued", "downloading", "installing", "done"]))
+        #expect(try host.must("GET", "/spider/driver/job/\(id)").json["Revision"] as? Int == job["Revision"] as? Int)
+        // Every answer was a newer revision, and the states went forward only.
+        let revisions = seen.compactMap { $0["Revision"] as? Int }
+        #expect(revisions == revisions.sorted() && Set(revisions).count == revisions.count, "\(revisions)")
+        let order = ["queued", "downloading", "installing", "done"]
+        let states = seen.compactMap { ($0["State"] as? String).flatMap(order.firstIndex(of:)) }
+        #expect(states.count == seen.count && states == states.sorted(), "\(seen.map { $0["State"] ?? "?" })")
+        // A wait that nothing ends answers the job as it is when `wait` passes; a bad `after` is 400.
+        #expect(try host.must("GET", "/spider/driver/job/\(id)?after=\(revisions.last ?? 0)&wait=0").json["Revision"] as? Int == revisions.last)
+        try host.expect("GET", "/spider/driver/job/\(id)?after=soon", status: 400, mentioning: ["after", "soon"])
+        try host.expect("GET", "/spider/driver/job/\(id)?after=1&wait=-1", status: 400, mentioning: ["wait"])
 
         let c = try Fixtures.registerCExample(host)
         try host.must("GET", "/spider/vmspec\(c.query)")
@@ -133,7 +142,7 @@ struct DriverRegistryTests {
     @Test("a different build installed under a loaded version's number is refused with a clear 503, not silently ignored")
     func rebuiltSameVersion() throws {
         let registry = try TestRegistry()
-        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 0))
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0"))
         try registry.publish()
         let host = try Self.host(registry)
         let c = try Fixtures.register(host, driver: "versioned-driver", provider: VersionedDriverSource.provider, library: nil, tag: "v",
@@ -142,7 +151,7 @@ struct DriverRegistryTests {
         try host.must("DELETE", "/spider/driver/installed/versioned/1.0.0?force=true")
 
         try FileManager.default.removeItem(atPath: registry.registry + "/versioned")
-        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 1))  // other code, same version
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0", build: 2))  // other code, same version
         try registry.publish()
         try host.must("POST", "/spider/driver/install", json: ["Name": "versioned"])
         try host.expect("GET", "/spider/vmspec\(c.query)&refresh=true", status: 503, mentioning: ["different build", "restart", "new version"])
@@ -154,7 +163,7 @@ struct DriverRegistryTests {
     func unknownDriversAndVersions() throws {
         let registry = try TestRegistry()
         try registry.addStaged("mock")
-        try registry.add(ThrowawayDriver(name: "future", provider: "FUTURE", cSource: VersionedDriverSource.c(version: "1.0.0", delayMs: 0),
+        try registry.add(ThrowawayDriver(name: "future", provider: "FUTURE", cSource: VersionedDriverSource.c(version: "1.0.0"),
                                          abiVersion: 2))
         try registry.publish()
         let host = try Self.host(registry)
@@ -169,20 +178,33 @@ struct DriverRegistryTests {
         host.expectReady()
     }
 
+    /// Follows a job with `?after=<Revision>` (each answer is its next change) until `reached` holds
+    /// or it finishes; every answer is appended to `seen`. No polling: the host answers at each change.
+    static func follow(_ host: HostProcess, job: [String: Any], seen: inout [[String: Any]],
+                       until reached: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let id = try #require(job["Id"] as? String)
+        var current = job
+        for _ in 0..<20 where !reached(current) && current["FinishedAt"] == nil {
+            let revision = current["Revision"] as? Int ?? 0
+            current = try host.must("GET", "/spider/driver/job/\(id)?after=\(revision)&wait=30").json
+            if current["Revision"] as? Int != revision { seen.append(current) }
+        }
+        try #require(reached(current), "the job never got there: \(current)")
+        return current
+    }
+
     @Test("a host killed with SIGKILL in the middle of an install leaves no half-installed driver; the next install succeeds")
     func killedMidInstall() throws {
         let registry = try TestRegistry()
-        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 0), padBytes: 4 << 20)
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0"), padBytes: 4 << 20)
         try registry.publish()
-        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, bytesPerSecond: 1 << 20)
+        // The server sends 1 MiB of the bundle and then holds the rest for as long as the test runs.
+        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, holdingArchiveAfter: 1 << 20)
         let host = try Self.host(registry, registryURL: server.url)
-        let id = try #require(try host.must("POST", "/spider/driver/install?async=true", json: ["Name": "versioned"], status: 202).json["Id"] as? String)
-        var bytes = 0
-        for _ in 0..<500 where bytes == 0 {
-            bytes = try host.must("GET", "/spider/driver/job/\(id)").json["Bytes"] as? Int ?? 0
-            usleep(20_000)
-        }
-        try #require(bytes > 0, "the download never started")
+        let started = try host.must("POST", "/spider/driver/install?async=true", json: ["Name": "versioned"], status: 202).json
+        var seen: [[String: Any]] = []
+        let midway = try Self.follow(host, job: started, seen: &seen) { ($0["Bytes"] as? Int ?? 0) > 0 }
+        #expect(midway["State"] as? String == "downloading" && midway["FinishedAt"] == nil, "the download is held midway: \(midway)")
         let store = host.dataDir + "/drivers"
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: store + "/.downloads")).isEmpty, "a download is under way")
         #expect(host.killHard() == .signal(SIGKILL))
@@ -200,7 +222,8 @@ struct DriverRegistryTests {
     @Test("upgrading while a connection runs the old version: it keeps it (even mid-call) until reopened; new connections get the new one")
     func upgradeSideBySide() throws {
         let registry = try TestRegistry()
-        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 1500))
+        let gate = try DriverGate(in: registry.folder)
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0", gate: gate))
         try registry.publish()
         let host = try Self.host(registry)
         let register = { (tag: String) in
@@ -214,7 +237,7 @@ struct DriverRegistryTests {
         #expect(try spec(old) == "spec-1.0.0")
 
         // 1.1.0 appears in the registry and is installed beside 1.0.0.
-        try registry.add(VersionedDriverSource.driver(version: "1.1.0", delayMs: 0))
+        try registry.add(VersionedDriverSource.driver(version: "1.1.0"))
         try registry.publish()
         let upgraded = try host.must("POST", "/spider/driver/upgrade", json: ["Name": VersionedDriverSource.name])
         #expect(upgraded.json["Version"] as? String == "1.1.0")
@@ -229,9 +252,11 @@ struct DriverRegistryTests {
 
         // A call in flight on 1.0.0 while an upgrade reopens the connection: the call finishes on
         // 1.0.0, the next one runs 1.1.0 (and the catalogue 1.0.0 fetched is not served again).
+        try gate.arm()
         let slow = Thread.detachedResult { try spec(old, refresh: true) }
-        usleep(300_000)
+        try gate.waitUntilTaken()
         try host.must("POST", "/spider/driver/upgrade", json: ["Name": VersionedDriverSource.name, "Reopen": true])
+        gate.open()
         #expect(try slow.value() == "spec-1.0.0")
         #expect(try spec(old) == "spec-1.1.0")
         try host.must("DELETE", "/spider/driver/installed/versioned/1.0.0")

@@ -1,5 +1,7 @@
-// Driver installs as jobs a client can poll (`GET /spider/driver/job/{Id}`) to draw a progress bar,
-// or wait for. One job per driver version at a time: asking again while it runs joins it.
+// Driver installs as jobs a client can follow (`GET /spider/driver/job/{Id}`) to draw a progress bar,
+// or wait for. Every change counts up the job's Revision, and `?after=<Revision>` answers at the
+// next change, so a client follows a job without polling. One job per driver version at a time:
+// asking again while it runs joins it.
 import Foundation
 import SpiderRegistry
 import Synchronization
@@ -23,26 +25,34 @@ struct InstallJobInfo: Codable, Sendable {
     /// Why it failed, and the HTTP status a waiting request got.
     var Error: String?
     var ErrorStatus: Int?
+    /// Counts every change of the above; `GET …/job/{Id}?after=<Revision>` waits for the next one.
+    var Revision: Int
 }
 
 final class InstallJob: Sendable {
     let id: String
     private let state: Mutex<InstallJobInfo>
-    private let finished = NSCondition()
+    /// Signalled on every change (progress and the end).
+    private let changed = NSCondition()
 
     init(id: String, kind: String, offer: RegistryOffer) {
         self.id = id
         state = Mutex(InstallJobInfo(
             Id: id, Kind: kind, Name: offer.entry.name, Version: offer.entry.version, ProviderName: offer.entry.provider,
             Registry: offer.registry, Signer: offer.signer, State: .queued, Bytes: 0, TotalBytes: offer.entry.size,
-            StartedAt: Timestamp.now()))
+            StartedAt: Timestamp.now(), Revision: 1))
     }
 
     var info: InstallJobInfo { state.withLock { $0 } }
     var isFinished: Bool { info.FinishedAt != nil }
 
     func progress(_ phase: InstallPhase, _ bytes: Int64, _ total: Int64) {
-        state.withLock { $0.State = phase; $0.Bytes = bytes; $0.TotalBytes = total }
+        let moved = state.withLock { s -> Bool in
+            guard s.State != phase || s.Bytes != bytes || s.TotalBytes != total else { return false }
+            s.State = phase; s.Bytes = bytes; s.TotalBytes = total; s.Revision += 1
+            return true
+        }
+        if moved { announceChange() }
     }
 
     func finish(_ error: HostError?) {
@@ -56,17 +66,30 @@ final class InstallJob: Sendable {
                 s.State = .done
                 s.Bytes = s.TotalBytes
             }
+            s.Revision += 1
         }
-        finished.lock()
-        finished.broadcast()
-        finished.unlock()
+        announceChange()
+    }
+
+    private func announceChange() {
+        changed.lock()
+        changed.broadcast()
+        changed.unlock()
     }
 
     /// Blocks until the job has finished.
     func wait() -> InstallJobInfo {
-        finished.lock()
-        while !isFinished { finished.wait() }
-        finished.unlock()
+        changed.lock()
+        while !isFinished { changed.wait() }
+        changed.unlock()
+        return info
+    }
+
+    /// Blocks until the job's Revision is past `revision` or `deadline` comes; answers the job as it is then.
+    func wait(after revision: Int, until deadline: Date) -> InstallJobInfo {
+        changed.lock()
+        while info.Revision <= revision, changed.wait(until: deadline) {}
+        changed.unlock()
         return info
     }
 }

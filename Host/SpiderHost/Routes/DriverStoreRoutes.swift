@@ -5,6 +5,7 @@
 //   POST   /spider/driver/install[?async=true]      {"Name"|"ProviderName", "Version", "AllowUnsigned"}
 //   POST   /spider/driver/upgrade[?async=true]      {"Name", "Version", "Reopen"}
 //   GET    /spider/driver/job[/{Id}]                install jobs and their progress
+//   GET    /spider/driver/job/{Id}?after=<Revision>[&wait=<s>]   the job at its next change (long poll)
 //   GET    /spider/driver/installed[/{Name}]        installed versions and the connections running them
 //   DELETE /spider/driver/installed/{Name}/{Version}[?force=true]
 import Foundation
@@ -22,12 +23,7 @@ enum DriverStoreRoutes {
         r.add(.POST, "/spider/driver/upgrade") { app, req in try run(app, req, kind: "upgrade") }
 
         r.add(.GET, "/spider/driver/job", execution: .ioThread) { app, _ in try .json(["job": app.provisioning.jobs.all]) }
-        r.add(.GET, "/spider/driver/job/{Id}", execution: .ioThread) { app, req in
-            guard let job = app.provisioning.jobs.job(req.parameter("Id")) else {
-                throw HostError.notFound("install job '\(req.parameter("Id"))' does not exist (finished jobs are kept for the last \(InstallJobs.keepFinished))")
-            }
-            return try .json(job.info)
-        }
+        r.add(.GET, "/spider/driver/job/{Id}", execution: .ioThreadFirst) { app, req in try .json(follow(app, req)) }
 
         r.add(.GET, "/spider/driver/installed", execution: .worker) { app, _ in try .json(["installed": installed(app)]) }
         r.add(.GET, "/spider/driver/installed/{Name}", execution: .worker) { app, req in
@@ -40,6 +36,34 @@ enum DriverStoreRoutes {
             try remove(app, name: req.parameter("Name"), version: req.parameter("Version"), force: req.flag("force"))
             return .ok
         }
+    }
+
+    /// Longest `wait` of a job long poll, in seconds (it holds a worker thread meanwhile).
+    static let maxJobWait = 60.0
+
+    /// One job; with `?after=<Revision>`, once its Revision is past that (or it has finished, or
+    /// `wait` seconds — default and most 60, within the request's deadline — have passed).
+    static func follow(_ app: SpiderApp, _ req: APIRequest) throws -> InstallJobInfo {
+        guard let job = app.provisioning.jobs.job(req.parameter("Id")) else {
+            throw HostError.notFound("install job '\(req.parameter("Id"))' does not exist (finished jobs are kept for the last \(InstallJobs.keepFinished))")
+        }
+        guard let afterText = req.query["after"] else { return job.info }
+        guard let after = Int(afterText), after >= 0 else {
+            throw HostError.badRequest("after must be a Revision of the job, a whole number ≥ 0 (got '\(afterText)')")
+        }
+        var seconds = maxJobWait
+        if let waitText = req.query["wait"] {
+            guard let asked = Double(waitText), asked.isFinite, asked >= 0 else {
+                throw HostError.badRequest("wait must be a number of seconds ≥ 0 (got '\(waitText)')")
+            }
+            seconds = min(asked, maxJobWait)
+        }
+        // Answer before the request's own deadline would turn the wait into a 504.
+        seconds = min(seconds, Double(req.call.remainingMs) / 1000 * 0.9)
+        let now = job.info
+        if now.Revision > after || now.FinishedAt != nil || seconds <= 0 { return now }
+        if req.immediate { throw MustOffload() }
+        return job.wait(after: after, until: Date(timeIntervalSinceNow: seconds))
     }
 
     /// Install or upgrade: resolve, start the job, then wait for it (200 with the finished job, or the

@@ -93,7 +93,7 @@ struct SpctlDriverTests {
     @Test("upgrade --reopen installs the newer version beside the old one and moves the open connection to it")
     func upgrade() throws {
         let registry = try TestRegistry()
-        try registry.add(VersionedDriverSource.driver(version: "1.0.0", delayMs: 0))
+        try registry.add(VersionedDriverSource.driver(version: "1.0.0"))
         try registry.publish()
         let host = try Self.host(registry)
         try Spctl.must(host, ["driver", "install", "versioned@1.0.0"])
@@ -101,7 +101,7 @@ struct SpctlDriverTests {
                                       credentials: [("ApiKey", "k")], region: [("Region", "r1")])
         try host.must("GET", "/spider/vmspec\(c.query)")
 
-        try registry.add(VersionedDriverSource.driver(version: "1.1.0", delayMs: 0))
+        try registry.add(VersionedDriverSource.driver(version: "1.1.0"))
         try registry.publish()
         let upgraded = try Spctl.must(host, ["driver", "upgrade", "versioned", "--reopen"])
         #expect(upgraded.json["Kind"] as? String == "upgrade" && upgraded.json["Version"] as? String == "1.1.0", "\(upgraded.stdout)")
@@ -119,16 +119,21 @@ struct SpctlDriverTests {
         let registry = try TestRegistry()
         try registry.addStaged("cexample")
         try registry.publish()
-        // A slow registry, so the job is still downloading while spctl polls it.
+        // The registry holds the bundle halfway until spctl has drawn the bar: the job is downloading
+        // for as long as that takes.
         let size = try FileManager.default.attributesOfItem(atPath: try registry.archive("cexample", "1.0.0"))[.size] as? Int ?? 0
-        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, bytesPerSecond: max(size / 2, 16384))
+        let server = try StaticHTTPServer(serving: registry.registry, scratch: registry.folder, holdingArchiveAfter: size / 2)
         let host = try Self.host(registry, registryURL: server.url)
 
-        let drawn = try Self.onTerminal(host, ["driver", "install", "cexample"])
-        #expect(drawn.exit == .code(0), "\(drawn.output)")
-        #expect(drawn.output.contains("install cexample 1.0.0") && drawn.output.contains("%") && drawn.output.contains("\u{1B}[2K"),
-                "\(drawn.output)")
-        #expect(drawn.output.contains("STATE") && drawn.output.contains("done"), "a table on a terminal: \(drawn.output)")
+        let terminal = try Self.startOnTerminal(host, ["driver", "install", "cexample"])
+        let bar = try FileWatch.wait(for: terminal.output, while: try ProcessWatch(terminal.pid)) { $0.contains("%") ? true : nil }
+        #expect(bar == true, "spctl drew no progress while the download was held: \(FileWatch.text(terminal.output))")
+        server.release()
+        let exit = ChildProcess.wait(terminal.pid, seconds: 120) ?? ChildProcess.kill9(terminal.pid)
+        let output = FileWatch.text(terminal.output)
+        #expect(exit == .code(0), "\(output)")
+        #expect(output.contains("install cexample 1.0.0") && output.contains("%") && output.contains("\u{1B}[2K"), "\(output)")
+        #expect(output.contains("STATE") && output.contains("done"), "a table on a terminal: \(output)")
 
         try Spctl.must(host, ["driver", "remove", "cexample", "1.0.0"])
         let plain = try Self.onTerminal(host, ["--no-color", "driver", "install", "cexample"])
@@ -140,9 +145,17 @@ struct SpctlDriverTests {
 
     /// Runs spctl with a pseudo-terminal for stdout and stderr (util-linux `script`); both streams in one output.
     static func onTerminal(_ host: HostProcess, _ arguments: [String]) throws -> (exit: ChildProcess.Exit, output: String) {
+        let started = try startOnTerminal(host, arguments)
+        let exit = ChildProcess.wait(started.pid, seconds: 120) ?? ChildProcess.kill9(started.pid)
+        return (exit, FileWatch.text(started.output))
+    }
+
+    /// Starts spctl on a pseudo-terminal (util-linux `script`), its terminal's output going to a file.
+    static func startOnTerminal(_ host: HostProcess, _ arguments: [String]) throws -> (pid: pid_t, output: String) {
         func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         // NO_COLOR from the test's environment would turn the decorations off.
         let command = "exec env -u NO_COLOR SPIDER_SOCKET=\(quoted(host.socketPath)) " + ([Spctl.binary] + arguments).map(quoted).joined(separator: " ")
-        return try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], in: host.folder)
+        let output = host.folder.file("terminal-\(UUID().uuidString.prefix(8)).log")
+        return (try ChildProcess.spawn("/usr/bin/script", ["-qec", command, "/dev/null"], outputPath: output), output)
     }
 }

@@ -74,48 +74,62 @@ final class TestRegistry: Sendable {
 }
 
 /// A python3 http.server on 127.0.0.1 (a free port) serving one folder; stopped by its pid. With
-/// `bytesPerSecond`, file bodies trickle out at about that rate (to catch an install mid-download);
-/// with `tls`, it speaks https with that certificate and key.
+/// `holdingArchiveAfter`, the first bundle (.tar.gz) it serves stops after that many bytes until
+/// `release()` (to catch an install mid-download, for as long as the test needs); with `tls`, it
+/// speaks https with that certificate and key.
 final class StaticHTTPServer: Sendable {
     let pid: pid_t
     let url: String
+    private let releasePath: String
+    let logPath: String
 
     static let script = """
-        import functools, http.server, ssl, sys, time
-        folder, rate = sys.argv[1], int(sys.argv[2])
+        import functools, http.server, ssl, sys, threading
+        folder, hold, release = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        held = threading.Lock()
         class Handler(http.server.SimpleHTTPRequestHandler):
             def copyfile(self, source, out):
-                while chunk := source.read(16384):
-                    out.write(chunk)
-                    if rate: time.sleep(16384 / rate)
+                if hold <= 0 or not self.path.endswith(".tar.gz") or not held.acquire(blocking=False):
+                    return super().copyfile(source, out)
+                out.write(source.read(hold))
+                out.flush()
+                print("holding", self.path, "after", hold, "bytes", flush=True)
+                with open(release, "rb") as fifo:   # blocks until the test opens the other end
+                    fifo.read()
+                print("released", self.path, flush=True)
+                super().copyfile(source, out)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
-        if len(sys.argv) > 4:
+        if len(sys.argv) > 5:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            context.load_cert_chain(sys.argv[4], sys.argv[5])
             server.socket = context.wrap_socket(server.socket, server_side=True)
         print(f"Serving HTTP on 127.0.0.1 port {server.server_address[1]}", flush=True)
         server.serve_forever()
         """
 
-    init(serving folder: String, scratch: TempFolder, bytesPerSecond: Int = 0, tls: (certificate: String, key: String)? = nil) throws {
-        let log = scratch.file("http-\(UUID().uuidString.prefix(6)).log")
-        let arguments = ["python3", "-u", "-c", Self.script, folder, String(bytesPerSecond)] + (tls.map { [$0.certificate, $0.key] } ?? [])
+    init(serving folder: String, scratch: TempFolder, holdingArchiveAfter hold: Int = 0, tls: (certificate: String, key: String)? = nil) throws {
+        let tag = UUID().uuidString.prefix(6)
+        let log = scratch.file("http-\(tag).log")
+        releasePath = scratch.file("http-\(tag).release")
+        guard mkfifo(releasePath, 0o600) == 0 else { throw TestFailure("mkfifo \(releasePath): \(String(cString: strerror(errno)))") }
+        logPath = log
+        let arguments = ["python3", "-u", "-c", Self.script, folder, String(hold), releasePath] + (tls.map { [$0.certificate, $0.key] } ?? [])
         pid = try ChildProcess.spawn("/usr/bin/env", arguments, outputPath: log)
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
-            if let range = text.range(of: "port ") {
-                port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            } else {
-                usleep(50_000)
-            }
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..." once it listens.
+        let port = try FileWatch.wait(for: log, while: try ProcessWatch(pid)) { text in
+            text.range(of: "port ").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
         }
         guard let port else {
             kill(pid, SIGTERM)
             throw TestFailure("python3 -m http.server did not start:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
         url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
+    }
+
+    /// Lets the held bundle go on. Opening the pipe waits until the server is holding.
+    func release() {
+        let fd = open(releasePath, O_WRONLY)
+        if fd >= 0 { close(fd) }
     }
 
     deinit {

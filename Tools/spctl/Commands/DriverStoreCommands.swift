@@ -152,8 +152,9 @@ extension DriverCommand {
     }
 }
 
-/// Starts an install or upgrade as a job (`?async=true`), polls it while drawing a byte progress bar
-/// (on a terminal only), then prints the finished job — or fails with the exit code of its status.
+/// Starts an install or upgrade as a job (`?async=true`), follows its changes (`?after=<Revision>`,
+/// the host answers at each one) while drawing a byte progress bar (on a terminal only), then prints
+/// the finished job — or fails with the exit code of its status.
 struct InstallJobWatch {
     let session: Session
 
@@ -177,8 +178,10 @@ struct InstallJobWatch {
                 progress.finish()
                 throw SpctlFailure(.serverFailure, "job \(id) still running after \(session.global.timeout) s; follow it with: spctl driver jobs \(id)")
             }
-            usleep(100_000)
-            response = try session.send("GET", "/driver/job/\(segment(id))")
+            let revision = (info["Revision"] as? NSNumber)?.intValue ?? 0
+            // Each wait ends well before this request's own timeout (the host caps it at 60 s).
+            let wait = max(1, min(30, Int(deadline.timeIntervalSinceNow) - 1, session.global.timeout / 2))
+            response = try session.send("GET", "/driver/job/\(segment(id))?after=\(revision)&wait=\(wait)")
         }
         progress.finish()
         let info = response.json
