@@ -36,7 +36,7 @@ public final class SpiderApp: Sendable {
         provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger)
         connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger)
-        catalogCache = CatalogCache(ttlSeconds: config.catalogTTL)
+        catalogCache = CatalogCache(ttlSeconds: config.catalogTTL, logger: logger)
         workers = NIOThreadPool(numberOfThreads: config.workerThreads)
         workers.start()
         let (drivers, problems) = catalog.scan()

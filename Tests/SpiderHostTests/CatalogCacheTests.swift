@@ -9,9 +9,10 @@ import Testing
 
 @Suite("Catalogue cache")
 struct CatalogCacheTests {
-    private func countingHost(_ extra: [String] = []) throws -> (HostProcess, RegisteredConnection) {
+    private func countingHost(_ extra: [String] = [], gate: ((TempFolder) throws -> DriverGate)? = nil) throws -> (HostProcess, RegisteredConnection) {
         let host = try HostProcess(ownDrivers: true, extraArguments: extra, start: false)
-        try ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c)
+        let gate = try gate?(host.folder)
+        try ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c(gate: gate))
             .install(into: host.ownDriversDir, scratch: host.folder)
         try host.start()
         let c = try Fixtures.register(host, driver: "counting-driver01", provider: CountingDriverSource.provider, library: nil,
@@ -50,25 +51,43 @@ struct CatalogCacheTests {
 
     @Test("concurrent misses share one driver call")
     func singleFlight() throws {
-        let (host, c) = try countingHost()
-        let answers = concurrently(6) { _ in try? host.call("GET", "/spider/vmspec" + c.query) }
-        let names = answers.map { r in (try? r.map { try JSONDecoder().decode(VMSpecList.self, from: $0.body) })??.vmspec.map(\.Name) }
-        #expect(names.allSatisfy { $0 == ["spec-1"] }, "every request should see the one fetch: \(names)\n\(host.logTail())")
+        var made: DriverGate?
+        let (host, c) = try countingHost(["--log-level", "debug"]) { made = try DriverGate(in: $0); return made! }
+        let gate = try #require(made)
+        // The first miss stops in the driver; five more arrive while it is there and join it
+        // (the host logs each join), then the fetch goes on.
+        try gate.arm()
+        let first = Thread.detachedResult { try host.call("GET", "/spider/vmspec" + c.query) }
+        try gate.waitUntilTaken()
+        let joiners = (0..<5).map { _ in Thread.detachedResult { try host.call("GET", "/spider/vmspec" + c.query) } }
+        let joined = try FileWatch.wait(for: host.logPath) { log in
+            log.components(separatedBy: "joining the fetch in flight").count - 1 >= 5 ? true : nil
+        }
+        try #require(joined == true, "five requests should have joined the fetch in flight\n\(host.logTail())")
+        gate.open()
+        for answer in [first] + joiners {
+            let r = try answer.value()
+            #expect(r.headers[CatalogHeader.name] == "miss")
+            #expect(try r.decode(VMSpecList.self).vmspec.map(\.Name) == ["spec-1"], "every request sees the one fetch: \(r.text)")
+        }
         #expect(try specList(host, "/spider/vmspec" + c.query) == ("spec-1", "hit"))
+        #expect(try specList(host, "/spider/vmspec" + c.query + "&refresh=true") == ("spec-2", "refresh"), "the driver was asked once before")
     }
 
     @Test("with --catalog-ttl 1 an entry expires and the next list fetches again")
     func timeToLive() throws {
         let (host, c) = try countingHost(["--catalog-ttl", "1"])
+        let asked = Date()
         #expect(try specList(host, "/spider/vmspec" + c.query) == ("spec-1", "miss"))
-        var last = (name: "", cache: "")
-        for _ in 0..<100 {  // poll (bounded): hits until the entry is older than a second
-            last = try specList(host, "/spider/vmspec" + c.query)
-            if last.cache == "miss" { break }
-            #expect(last == ("spec-1", "hit"))
-            usleep(100_000)
-        }
-        #expect(last == ("spec-2", "miss"), "the entry never expired")
+        let answered = Date()
+        // Time is what this test is about: the entry is younger than a second until `asked` + 1 s at
+        // the earliest, and older than a second from `answered` + 1 s on. Each check is made only on
+        // its side of that line (a slow machine skips the first rather than fail), never by polling.
+        let hit = try specList(host, "/spider/vmspec" + c.query)
+        if Date() < asked.addingTimeInterval(1) { #expect(hit == ("spec-1", "hit")) }
+        Thread.sleep(until: answered.addingTimeInterval(1.05))   // the TTL under test passes
+        #expect(try specList(host, "/spider/vmspec" + c.query) == ("spec-2", "miss"), "the entry expired")
+        #expect(try specList(host, "/spider/vmspec" + c.query) == ("spec-2", "hit"))
     }
 
     @Test("deleting the connection config drops its catalogues")

@@ -43,7 +43,7 @@ struct RegionZoneTests {
     @Test("a driver that answers UNSUPPORTED for org data is 501, on a connection and in preconfig")
     func unsupported() throws {
         let host = try HostProcess(ownDrivers: true, start: false)
-        try ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c)
+        try ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c())
             .install(into: host.ownDriversDir, scratch: host.folder)
         try host.start()
         let c = try Fixtures.register(host, driver: "counting-driver01", provider: CountingDriverSource.provider, library: nil,
@@ -57,7 +57,7 @@ struct RegionZoneTests {
     @Test("a driver without regionZoneHandler is 501 naming it, on a connection and in preconfig")
     func withoutCapability() throws {
         let host = try HostProcess(ownDrivers: true, start: false)
-        var driver = ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c)
+        var driver = ThrowawayDriver(name: CountingDriverSource.name, provider: CountingDriverSource.provider, cSource: CountingDriverSource.c())
         driver.capabilities = ["vmspecHandler": true]
         try driver.install(into: host.ownDriversDir, scratch: host.folder)
         try host.start()

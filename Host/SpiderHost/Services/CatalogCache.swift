@@ -4,6 +4,7 @@
 // kept, and deleting the connection config forgets them.
 import Dispatch
 import Foundation
+import Logging
 import Synchronization
 
 final class CatalogCache: Sendable {
@@ -66,9 +67,11 @@ final class CatalogCache: Sendable {
 
     private let state = Mutex(State())
     private let ttlNanos: UInt64
+    private let logger: Logger
 
-    init(ttlSeconds: Double) {
+    init(ttlSeconds: Double, logger: Logger) {
         ttlNanos = UInt64(max(0, ttlSeconds) * 1e9)
+        self.logger = logger
     }
 
     private static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -93,6 +96,7 @@ final class CatalogCache: Sendable {
             return (made, true)
         }
         guard leads else {
+            logger.debug("the \(key.catalogue.rawValue) catalogue of connection '\(key.connection)': joining the fetch in flight")
             guard let outcome = flight.wait(until: deadline) else {
                 throw HostError.timeout("the \(key.catalogue.rawValue) catalogue of connection '\(key.connection)' is still being fetched by another request; try again")
             }

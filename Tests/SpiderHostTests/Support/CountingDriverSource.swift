@@ -1,12 +1,13 @@
 // A small C driver compiled at test time that numbers its catalogue fetches, so a test can tell
 // a cached answer from a fresh one: the n-th vmspec.list answers one spec named "spec-<n>"
-// (after 300 ms, so concurrent misses overlap), vmspec.get never finds anything (a get answered
-// with 200 came from the host's cache), and the first vmspec.org.list fails.
+// (after passing its gate: a test holds a fetch in flight while others join it), vmspec.get never
+// finds anything (a get answered with 200 came from the host's cache), and the first
+// vmspec.org.list fails.
 enum CountingDriverSource {
     static let name = "counting"
     static let provider = "COUNTING"
 
-    static let c = #"""
+    static func c(gate: DriverGate? = nil) -> String { #"""
         #define _POSIX_C_SOURCE 200809L
         #include <stdio.h>
         #include <stdlib.h>
@@ -14,7 +15,7 @@ enum CountingDriverSource {
         #include <time.h>
         #include "spider_driver.h"
 
-        """# + TestDriverC.statelessConnection(prefix: "c") + #"""
+        """# + (gate?.c() ?? DriverGate.none) + TestDriverC.statelessConnection(prefix: "c") + #"""
         /* Counted across connections: a config deleted and made again keeps counting. */
         static int list_calls, org_calls;
 
@@ -25,8 +26,7 @@ enum CountingDriverSource {
             char buf[512];
             if (strcmp(op, "vmspec.list") == 0) {
                 int n = __atomic_add_fetch(&list_calls, 1, __ATOMIC_SEQ_CST);
-                struct timespec pause = { 0, 300 * 1000 * 1000 };
-                nanosleep(&pause, NULL);
+                pass_gate();
                 snprintf(buf, sizeof buf, "{\"vmspec\":[{\"Region\":\"r1\",\"Name\":\"spec-%d\","
                          "\"VCpu\":{\"Count\":\"1\"},\"MemSizeMiB\":\"1024\",\"DiskSizeGB\":\"10\"}]}", n);
                 answer(r, SPIDER_OK, buf, NULL);
@@ -43,4 +43,5 @@ enum CountingDriverSource {
         }
 
         """# + TestDriverC.tableAndEntry(name: "counting", prefix: "c")
+    }
 }

@@ -1,11 +1,12 @@
 // A small C driver compiled at test time that misbehaves in ways the host must survive:
 // answers that are not JSON, answers missing their list, and a create that ignores its
-// deadline (it sleeps 2 s and never asks is_cancelled).
+// deadline (it waits at the test's gate, and creates once the test opens it, never asking
+// is_cancelled).
 enum QuirkyDriverSource {
     static let name = "quirky"
     static let provider = "QUIRKY"
 
-    static let c = #"""
+    static func c(gate: DriverGate?) -> String { #"""
         #define _POSIX_C_SOURCE 200809L
         #include <pthread.h>
         #include <stdio.h>
@@ -13,6 +14,7 @@ enum QuirkyDriverSource {
         #include <string.h>
         #include <time.h>
         #include "spider_driver.h"
+        """# + (gate?.c() ?? DriverGate.none) + #"""
 
         struct spider_connection {
             pthread_mutex_t lock;
@@ -57,8 +59,7 @@ enum QuirkyDriverSource {
             } else if (strcmp(op, "vmspec.list") == 0) {
                 answer(r, SPIDER_OK, "{\"specs\": []}", NULL);
             } else if (strcmp(op, "vpc.create") == 0) {
-                struct timespec two = { 2, 0 };
-                nanosleep(&two, NULL);               /* ignores the deadline on purpose */
+                pass_gate();                         /* ignores the deadline on purpose */
                 const char *at = strstr(body, "\"NameId\":\"");
                 pthread_mutex_lock(&c->lock);
                 if (at) {
@@ -90,4 +91,5 @@ enum QuirkyDriverSource {
         }
 
         """# + TestDriverC.tableAndEntry(name: "quirky", prefix: "q")
+    }
 }

@@ -53,6 +53,12 @@ final class RawConnection {
         return out
     }
 
+    /// True when the host has answered (or closed) by now; never waits.
+    var hasAnswerOrEnd: Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) >= 0
+    }
+
     /// Goes away without reading an answer.
     func close() {
         if fd >= 0 { Glibc.close(fd) }
