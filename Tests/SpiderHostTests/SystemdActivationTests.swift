@@ -30,22 +30,31 @@ struct SystemdActivationTests {
         let arguments = ["-c", Self.launcher, socketPath, TestPaths.spiderd, "--socket", ownSocket,
                          "--data-dir", folder.file("data"), "--drivers-dir", TestPaths.stagedDrivers]
         let logPath = folder.file("spiderd.log")
-        let pid = try ChildProcess.spawn("/usr/bin/env", ["python3"] + arguments, outputPath: logPath)
+        // An abstract NOTIFY_SOCKET, as some supervisors hand out.
+        let notify = try NotifySocket(path: "@spider-test-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let pid = try ChildProcess.spawn("/usr/bin/env", ["python3"] + arguments, outputPath: logPath, notifySocket: notify.path)
+        let ended = try ProcessWatch(pid)
+        var stopped = false
         defer {
-            kill(pid, SIGTERM)
-            if ChildProcess.wait(pid, seconds: 15) == nil { _ = ChildProcess.kill9(pid) }
+            if !stopped {
+                kill(pid, SIGTERM)
+                if ChildProcess.wait(pid, seconds: 15) == nil { _ = ChildProcess.kill9(pid) }
+            }
         }
+        let ready = EventWait.until([notify, ended]) { notify.received("READY=1") || ended.hasEnded }
+        let log = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+        try #require(ready && notify.received("READY=1"), "spiderd said READY=1\n\(log())")
+        #expect(notify.received("STATUS=serving on the socket passed by systemd"), "\(notify.messages)")
         let client = SpiderClient(socketPath: socketPath, timeoutSeconds: 30)
-        var ready = false
-        for _ in 0..<600 where !ready {
-            if ChildProcess.poll(pid) != nil { break }
-            ready = (try? client.request("GET", "/spider/readyz"))?.status == 200
-            if !ready { usleep(50_000) }
-        }
-        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        try #require(ready, "spiderd answered on the activated socket\n\(log)")
-        #expect(log.contains("passed by systemd"), "the log says the socket came from systemd\n\(log)")
+        #expect(try client.request("GET", "/spider/readyz").status == 200)
+        #expect(log().contains("passed by systemd"), "the log says the socket came from systemd\n\(log())")
         #expect(!FileManager.default.fileExists(atPath: ownSocket), "no socket of its own was created")
         #expect(try client.request("GET", "/spider/version").status == 200)
+
+        // Stopping is announced too, before the process ends.
+        kill(pid, SIGTERM)
+        stopped = true
+        #expect(ChildProcess.wait(pid, seconds: 60) == .code(0), "\(log())")
+        #expect(notify.received("STOPPING=1"), "\(notify.messages)")
     }
 }

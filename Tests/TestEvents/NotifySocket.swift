@@ -9,20 +9,25 @@ public final class NotifySocket: EventSource {
     /// Every message received so far, in order.
     public private(set) var messages: [String] = []
 
+    /// `path` is a file path, or "@name" for an abstract socket (no file).
     public init(path: String) throws {
-        unlink(path)
+        let abstract = path.hasPrefix("@")
+        if !abstract { unlink(path) }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw EventFailure("socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
+        var bytes = Array(path.utf8)
+        if abstract { bytes[0] = 0 }
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             close(fd)
             throw EventFailure("notify socket path too long: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes) }
+        // An abstract name is exactly its bytes long; a path ends at its NUL.
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
             let reason = String(cString: strerror(errno))
@@ -50,6 +55,6 @@ public final class NotifySocket: EventSource {
 
     deinit {
         close(eventDescriptor)
-        unlink(path)
+        if !path.hasPrefix("@") { unlink(path) }
     }
 }
