@@ -72,9 +72,7 @@ struct RegisterTests {
         let host = try HostProcess()
         let c = try Fixtures.registerMock(host, tag: "regdisk")
         try host.createStack(c)
-        for _ in 0..<200 where try host.must("GET", "/spider/vmstatus/vm-01" + c.query).json["Status"] as? String != "Running" {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        #expect(try host.must("GET", "/spider/vmstatus/vm-01" + c.query).json["Status"] as? String == "Running", "the Mock settles at once")
         let disk = try host.must("POST", "/spider/disk", json: Requests.disk(c.name, "disk-01")).json["IId"] as? [String: Any]
         let image = try host.must("POST", "/spider/myimage", json: Requests.myImage(c.name, "image-01", sourceVM: "vm-01")).json["IId"] as? [String: Any]
         let diskID = disk?["SystemId"] as? String ?? "", imageID = image?["SystemId"] as? String ?? ""

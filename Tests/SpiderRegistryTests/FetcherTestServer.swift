@@ -204,7 +204,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"x" * 10)
             self.wfile.flush()
-            time.sleep(120)
+            threading.Event().wait()   # stalled for good: the fetcher must give up by itself
             return
         if parts[0] == "chunked":
             left = int(parts[1])

@@ -5,7 +5,7 @@ import Testing
 
 /// The cloud's IDs of what one run of the scenario made.
 struct ScenarioIDs {
-    var vpc = "", subnet = "", securityGroup = "", keyPair = "", vm = "", disk = "", myImage = "", nlb: String?
+    var vpc = "", subnet = "", securityGroup = "", keyPair = "", vm = "", disk = "", myImage = "", nlb = ""
 }
 
 /// One check per step of the scenario; each throws or records an issue when the cloud disagrees.
@@ -139,7 +139,7 @@ struct MotoWitness: CloudWitness {
         #expect((try instance(ids.vm)["State"] as? [String: Any])?["Name"] as? String == "terminated")
         try disk(ids.disk, attachedTo: nil, exists: false)
         try myImage(ids.myImage, sourceVM: ids.vm, exists: false)
-        if let nlb = ids.nlb { try self.nlb(nlb, vms: [], exists: false) }
+        try self.nlb(ids.nlb, vms: [], exists: false)
     }
 
     /// Only this region's resources are seen in this region (every name is the same in both).
@@ -152,9 +152,7 @@ struct MotoWitness: CloudWitness {
         #expect(keys.compactMap { $0["KeyPairId"] as? String } == [mine.keyPair], "\(region) key pairs")
         let instances = MotoView.items(try ec2("describe_instances"), "Reservations").flatMap { $0["Instances"] as? [[String: Any]] ?? [] }
         #expect(instances.compactMap { $0["InstanceId"] as? String } == [mine.vm], "\(region) instances")
-        if let nlb = mine.nlb {
-            #expect(MotoView.items(try elbv2("describe_load_balancers"), "LoadBalancers").compactMap { $0["LoadBalancerArn"] as? String } == [nlb])
-        }
+        #expect(MotoView.items(try elbv2("describe_load_balancers"), "LoadBalancers").compactMap { $0["LoadBalancerArn"] as? String } == [mine.nlb])
         // The other region's IDs are unknown here, as AWS says it.
         #expect(mine.vpc != theirs.vpc && mine.vm != theirs.vm)
         #expect(throws: MotoView.CloudError.self) { try ec2("describe_vpcs", ["VpcIds": [theirs.vpc]]) }
@@ -242,6 +240,6 @@ struct HostListWitness: CloudWitness {
                                 ("disk", "disk", ids.disk), ("myimage", "myImage", ids.myImage)] {
             #expect(try listed(path, key, id) == nil, "\(path) \(id) is still listed")
         }
-        if let nlb = ids.nlb { try self.nlb(nlb, vms: [], exists: false) }
+        try self.nlb(ids.nlb, vms: [], exists: false)
     }
 }

@@ -20,8 +20,9 @@ enum AWSStack {
     /// Another AWS connection on a host that has the driver.
     static func connect(_ host: HostProcess, tag: String, region: String = "us-east-1", zone: Bool = true,
                         keys: [(String, String)]) throws -> RegisteredConnection {
-        try Fixtures.register(host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: tag,
-                              credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", "spider-test-secret-\(UUID().uuidString)")],
-                              region: [("Region", region)] + (zone ? [("Zone", "\(region)a")] : []) + keys)
+        let secret = "spider-test-secret-\(UUID().uuidString)"
+        return try Fixtures.register(host, driver: "aws-driver01", provider: "AWS", library: "libspider-driver-aws.so", tag: tag,
+                                     credentials: [("ClientId", "AKIDSPIDERTEST"), ("ClientSecret", secret)],
+                                     region: [("Region", region)] + (zone ? [("Zone", "\(region)a")] : []) + keys, secret: secret)
     }
 }

@@ -11,8 +11,9 @@ struct RegisteredConnection: Sendable {
     let region: String
     /// Every credential value, to check that none leaks into a response or a file.
     let credentialValues: [String]
-    /// The value that is secret by any reading (ClientSecret for the Mock, ApiKey for the C driver).
-    let secret: String
+    /// The value that is secret by any reading (ClientSecret for the Mock and AWS, ApiKey for the C
+    /// driver); nil when the registration did not say which one it is.
+    let secret: String?
 
     /// `?ConnectionName=<name>`.
     var query: String { connectionQuery(name) }
@@ -65,7 +66,7 @@ enum Fixtures {
             "CredentialName": names.credential, "RegionName": names.region,
         ], sourceLocation: sourceLocation)
         return RegisteredConnection(name: names.config, driver: driver, credential: names.credential, region: names.region,
-                                    credentialValues: credentials.map(\.1), secret: secret ?? credentials.first?.1 ?? "")
+                                    credentialValues: credentials.map(\.1), secret: secret)
     }
 
     static func keyValues(_ pairs: [(String, String)]) -> [[String: String]] {
