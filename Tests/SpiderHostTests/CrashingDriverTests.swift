@@ -1,5 +1,5 @@
-// A driver that crashes inside a call (a bad pointer, abort, a stack overflow) or while it starts
-// must not take spiderd down: the call answers 502 naming the driver, the operation and the signal,
+// A driver that crashes inside a call (a bad pointer, abort, a stack overflow, a Swift trap) or
+// while it starts must not take spiderd down: the call answers 502 naming the driver, the operation and the signal,
 // the driver is called no more (503-free: every later call says it is disabled and why), and the
 // host and its other drivers keep serving.
 import Foundation
@@ -48,5 +48,26 @@ struct CrashingDriverTests {
         }
         let good = try Fixtures.registerMock(host, tag: "beside-crashy-start")
         try host.must("GET", "/spider/vmspec" + good.query)
+    }
+
+    @Test("a Swift driver that traps (a force-unwrapped nil, the Mock's MockCrashOn) is 502 naming the trap; the C driver beside it keeps serving")
+    func swiftTrap() throws {
+        let host = try HostProcess()
+        let other = try Fixtures.registerCExample(host)
+        try host.must("GET", "/spider/vmspec" + other.query)
+        let c = try Fixtures.registerMock(host, tag: "trap", credentialExtras: [("MockCrashOn", "keypair.list")])
+        try host.must("GET", "/spider/vpc" + c.query)   // other operations of the same driver work
+
+        let r = try host.call("GET", "/spider/keypair" + c.query)
+        #expect(r.status == 502, "\(r.status) \(r.text)\n\(host.logTail())")
+        expectMessage(r, mentions: ["mock", "crashed", "keypair.list"], request: "GET /spider/keypair (trap)")
+        #expect(r.text.contains("SIGILL") || r.text.contains("SIGTRAP"), "a Swift trap is SIGILL (ud2) or SIGTRAP: \(r.text)")
+        #expect(host.log.contains("Fatal error") || host.log.contains("Unexpectedly found nil"),
+                "Swift's own message about the trap reached the log\n\(host.logTail())")
+        host.expectReady()
+        // The Mock driver is disabled (every Mock connection says why); the C driver is untouched.
+        try host.expect("GET", "/spider/vpc" + c.query, status: 502, mentioning: ["disabled", "keypair.list"])
+        try host.must("GET", "/spider/vmspec" + other.query)
+        host.expectReady()
     }
 }

@@ -61,7 +61,8 @@ struct ConnectionSettings: Sendable {
             failureRate = rate
             failureRateText = text
         }
-        return FaultInjector(latencyMs: latency, failureRate: failureRate, failureRateText: failureRateText)
+        return FaultInjector(latencyMs: latency, failureRate: failureRate, failureRateText: failureRateText,
+                             crashOn: Self.trimmed(info.option("MockCrashOn")))
     }
 
     private static func integer(_ info: ConnectionInfo, _ key: String, max: Int) throws -> Int {

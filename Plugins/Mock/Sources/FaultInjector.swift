@@ -1,5 +1,7 @@
-// Fault injection from connection keys: MockLatencyMs (a delay on every call) and
-// MockFailureRate (a fraction of calls fails with INTERNAL before doing anything).
+// Fault injection from connection keys: MockLatencyMs (a delay on every call),
+// MockFailureRate (a fraction of calls fails with INTERNAL before doing anything) and
+// MockCrashOn (one operation hits a Swift runtime trap, as a driver bug would: how the host
+// contains a crashing driver can be seen, and tested, with a real Swift driver).
 import Foundation
 import SpiderDriverKit
 
@@ -8,12 +10,15 @@ struct FaultInjector: Sendable {
     let failureRate: Double
     /// The rate as the user wrote it, for the error message.
     let failureRateText: String
+    /// The operation that crashes the driver (nil: none).
+    let crashOn: String?
 
     /// How long one sleep step lasts, so a cancelled call stops promptly.
     static let stepMs = 5
 
-    /// Runs before every operation. Free when both knobs are 0.
-    func apply(_ context: CallContext) throws {
+    /// Runs before every operation. Free when no knob is set.
+    func apply(_ context: CallContext, operation: String) throws {
+        if let crashOn, crashOn == operation { Self.crash() }
         if latencyMs > 0 {
             try context.mayBlock()  // a delay is a block: decline an immediate attempt
             try delay(context)
@@ -21,6 +26,14 @@ struct FaultInjector: Sendable {
         if failureRate > 0, Double.random(in: 0..<1) < failureRate {
             throw DriverError.internal("injected failure (MockFailureRate=\(failureRateText))")
         }
+    }
+
+    /// A force-unwrapped nil, found at run time: Swift stops the process here (a trap), unless the
+    /// host catches it, which is what MockCrashOn is for.
+    @inline(never)
+    private static func crash() {
+        let count: Int? = Int("MockCrashOn")
+        _ = count!
     }
 
     private func delay(_ context: CallContext) throws {

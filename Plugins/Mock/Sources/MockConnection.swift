@@ -132,7 +132,7 @@ extension Operations where Connection == MockConnection {
             if needsRegion && connection.isPreConnection {
                 throw DriverError.invalidArgument("\(name) needs a region; this pre-connection has none and answers regionzone.* only")
             }
-            try connection.settings.faults.apply(context)
+            try connection.settings.faults.apply(context, operation: name)
             return try body(connection, request)
         }
     }
