@@ -1,5 +1,6 @@
 // EKS's error answers as Spider statuses: by "__type" when the body names it, else by HTTP status;
-// a 404 that is not EKS's JSON (an API the endpoint lacks) is UNSUPPORTED, not NOT_FOUND.
+// only HTTP 501 and UnknownOperationException mean "not implemented"; a 404 that is not EKS's JSON
+// is a failed call naming the request (it could as well be a wrong URL), never NOT_FOUND.
 import SpiderDriverKit
 import Testing
 @testable import AWSDriver
@@ -7,7 +8,8 @@ import Testing
 @Suite("EKS error mapping")
 struct EKSErrorMappingTests {
     private func map(_ status: Int, _ json: [String: Any]?, _ text: String = "") -> DriverError {
-        EKSErrorMapping.driverError(action: "DescribeCluster", httpStatus: status, json: json, text: text, retryAfterSeconds: nil)
+        EKSErrorMapping.driverError(action: "DescribeCluster", request: "GET /clusters/c1", httpStatus: status, json: json, text: text,
+                                    retryAfterSeconds: nil)
     }
 
     @Test("moto's and AWS's JSON errors by status, or by __type when present")
@@ -24,12 +26,30 @@ struct EKSErrorMappingTests {
         #expect(throttled.retryAfterMs == 1_000)
     }
 
-    @Test("a non-JSON 404 (no such API on this endpoint) is UNSUPPORTED naming the action")
-    func missingAPI() {
-        let error = EKSErrorMapping.driverError(action: "UpdateClusterVersion", httpStatus: 404, json: nil,
-                                                text: "<title>404 Not Found</title>", retryAfterSeconds: nil)
-        #expect(error.status == .unsupported)
-        #expect(error.message.contains("does not implement UpdateClusterVersion"))
+    @Test("not implemented only when the answer says so: HTTP 501 or UnknownOperationException")
+    func notImplemented() {
+        let upgrade = { (status: Int, json: [String: Any]?, text: String) in
+            EKSErrorMapping.driverError(action: "UpdateClusterVersion", request: "POST /clusters/c1/updates", httpStatus: status,
+                                        json: json, text: text, retryAfterSeconds: nil)
+        }
+        let five01 = upgrade(501, nil, "Not Implemented")
+        #expect(five01.status == .unsupported && five01.message.contains("does not implement UpdateClusterVersion"))
+        #expect(upgrade(501, ["message": "later"], "").status == .unsupported)
+        let unknown = upgrade(404, ["__type": "UnknownOperationException", "message": "x"], "")
+        #expect(unknown.status == .unsupported && unknown.message.contains("UnknownOperationException"))
+    }
+
+    @Test("a 404 or 405 that is not EKS's JSON names the request and is not 'not implemented' nor 'not found'")
+    func notEKSAnswer() {
+        for status in [404, 405] {
+            let error = EKSErrorMapping.driverError(action: "UpdateClusterVersion", request: "POST /clusters/c1/updates", httpStatus: status,
+                                                    json: nil, text: "<title>404 Not Found</title>", retryAfterSeconds: nil)
+            #expect(error.status == .internal, "\(status)")
+            #expect(error.message.contains("POST /clusters/c1/updates") && error.message.contains("HTTP \(status)"), "\(error.message)")
+            #expect(!error.message.contains("does not implement"))
+            #expect(error.cloudError?.contains("404 Not Found") == true)
+        }
         #expect(map(502, nil, "<html>bad gateway</html>").status == .retryable)
+        #expect(map(404, ["message": "No cluster found for name: c1."]).status == .notFound, "EKS's own 404 still means not found")
     }
 }

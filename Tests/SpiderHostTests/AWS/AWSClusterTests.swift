@@ -1,7 +1,9 @@
 // The AWS driver's EKS clusters in a real spiderd against moto: a VPC with two subnets, a security
 // group and a key pair made over the socket, then a cluster with a node group, node groups added,
-// resized, autoscaling switched, removed, a version upgrade (moto lacks UpdateClusterVersion:
-// a clear 501) and the cluster deleted. After each step, moto's own view (boto3 eks) must agree.
+// resized, autoscaling switched, removed, a version upgrade and the cluster deleted. After each step,
+// moto's own view (boto3 eks) must agree. moto lacks UpdateClusterVersion (it answers its web
+// server's 404 page): the upgrade's request is checked through a relay that records it and answers
+// as EKS does, and moto's own answer must come back as a failed call naming the request.
 import Foundation
 import SpiderModels
 import Testing
@@ -22,7 +24,7 @@ struct AWSClusterTests {
         try MotoView.call("eks", moto.endpoint, region: region, operation, parameters)
     }
 
-    @Test("create with a node group → add, resize, autoscaling, remove → upgrade is 501 → delete; each step in moto")
+    @Test("create with a node group → add, resize, autoscaling, remove → upgrade (moto lacks it) → delete; each step in moto")
     func clusterFlow() throws {
         let (moto, host, c) = try Self.stack()
         let q = c.query
@@ -115,9 +117,11 @@ struct AWSClusterTests {
         #expect(clusterTags["spider-autoscaling/ng-b"] == nil, "the removed node group's setting goes with it")
         try host.expect("DELETE", "/spider/cluster/cls-01/nodegroup/ng-zz", json: Requests.connection(c.name), status: 404, mentioning: ["ng-zz"])
 
-        // moto has no UpdateClusterVersion: a clear 501, the version unchanged.
-        try host.expect("PUT", "/spider/cluster/cls-01/upgrade", json: Requests.withInfo(c.name, ["Version": "1.31"]),
-                        status: 501, mentioning: ["UpdateClusterVersion", "does not implement"])
+        // moto has no UpdateClusterVersion and answers a plain 404 page: a failed call naming the request
+        // (it cannot tell "no such API" from a wrong URL), never "not implemented" or "not found".
+        let refused = try host.expect("PUT", "/spider/cluster/cls-01/upgrade", json: Requests.withInfo(c.name, ["Version": "1.31"]),
+                                      status: 502, mentioning: ["UpdateClusterVersion", "POST /clusters/cls-01/updates", "HTTP 404"])
+        #expect(!refused.text.contains("does not implement"))
         #expect((try Self.eks(moto, "describe_cluster", ["name": "cls-01"])["cluster"] as? [String: Any])?["version"] as? String == "1.30")
 
         // Delete: the node groups go first, then the cluster.
@@ -135,5 +139,36 @@ struct AWSClusterTests {
         try host.must("POST", "/spider/cluster", json: Requests.cluster(c.name, "cls-02", version: "1.29"))
         _ = try Self.eks(moto, "delete_cluster", ["name": "cls-02"])
         try host.expect("GET", "/spider/cluster/cls-02" + c.query, status: 404, mentioning: ["ResourceNotFoundException"])
+    }
+
+    @Test("upgrade sends EKS's UpdateClusterVersion: POST /clusters/{name}/updates with the version, signed for eks")
+    func upgradeRequest() throws {
+        let moto = try MotoServer()
+        // EKS's answer to UpdateClusterVersion (an Update in progress), given by the relay in moto's place.
+        let update = #"{"update": {"id": "b5f0ba18-9a87-4450-b5a0-825e6e84496f", "status": "InProgress", "type": "VersionUpdate", "#
+            + #""params": [{"type": "Version", "value": "1.31"}, {"type": "PlatformVersion", "value": "eks.1"}], "#
+            + #""createdAt": 1765000000.0, "errors": []}}"#
+        let relay = try AWSRelay(upstream: moto.endpoint, refusing: [
+            .answer(method: "POST", path: "/clusters/cls-up/updates", status: 200, json: update),
+        ])
+        let (host, c) = try AWSStack.host(tag: "awseksup", region: Self.region, keys: [("Endpoint", relay.endpoint), ("ClusterRoleARN", Self.role)])
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "vpc-01", cidr: "10.0.0.0/16",
+                                                                subnets: [("subnet-01", "10.0.1.0/24"), ("subnet-02", "10.0.2.0/24")]))
+        try host.must("POST", "/spider/securitygroup", json: Requests.securityGroup(c.name, "sg-01", vpc: "vpc-01", rules: []))
+        try host.must("POST", "/spider/cluster", json: Requests.cluster(c.name, "cls-up", version: "1.30", subnets: ["subnet-01", "subnet-02"]))
+
+        let upgraded = try host.must("PUT", "/spider/cluster/cls-up/upgrade", json: Requests.withInfo(c.name, ["Version": "1.31"]))
+        #expect(try upgraded.decode(ClusterInfo.self).IId.NameId == "cls-up")
+        let sent = relay.recorded.filter { $0.path.hasSuffix("/updates") }
+        try #require(sent.count == 1, "one UpdateClusterVersion: \(relay.recorded.map { "\($0.method) \($0.path)" })")
+        #expect(sent[0].method == "POST" && sent[0].path == "/clusters/cls-up/updates" && sent[0].service == "eks", "\(sent[0])")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(sent[0].body.utf8)) as? [String: String], "\(sent[0].body)")
+        #expect(body["version"] == "1.31", "\(body)")
+        #expect(UUID(uuidString: body["clientRequestToken"] ?? "") != nil, "an idempotency token: \(body)")
+        #expect(Set(body.keys) == ["version", "clientRequestToken"], "\(body)")
+        // It asked EKS that the cluster is ACTIVE first, and read it back after.
+        let eksCalls = relay.recorded.filter { $0.service == "eks" && $0.path.hasPrefix("/clusters/cls-up") }.map { "\($0.method) \($0.path)" }
+        let at = try #require(eksCalls.firstIndex(of: "POST /clusters/cls-up/updates"))
+        #expect(at > 0 && eksCalls[at - 1] == "GET /clusters/cls-up" && eksCalls.dropFirst(at + 1).first == "GET /clusters/cls-up", "\(eksCalls)")
     }
 }

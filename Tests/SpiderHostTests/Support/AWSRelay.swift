@@ -1,7 +1,9 @@
 // A python3 HTTP relay on 127.0.0.1 between the AWS driver and moto that refuses chosen requests as
 // AWS would, for failures moto never produces: the n-th call of a Query action (answered with EC2's
 // UnauthorizedOperation), or every request of a service (by the SigV4 credential scope; answered
-// with the service's AccessDenied). Everything else passes through unchanged. Stopped by its pid.
+// with the service's AccessDenied); and that answers chosen requests itself, as AWS would where moto
+// lacks the API (EKS's UpdateClusterVersion). Everything else passes through unchanged. Every request
+// is recorded (method, path, service, body) for tests that check what the driver sent. Stopped by its pid.
 import Foundation
 import Glibc
 
@@ -11,12 +13,32 @@ final class AWSRelay {
         case action(String, number: Int)
         /// Every request signed for this service ("elasticloadbalancing", "eks", …).
         case service(String)
+        /// Requests with this method and path get this status and JSON body from the relay itself.
+        case answer(method: String, path: String, status: Int, json: String)
 
         var argument: String {
             switch self {
             case .action(let name, let number): "action:\(name):\(number)"
             case .service(let name): "service:\(name)"
+            case .answer(let method, let path, let status, let json):
+                "answer:" + (try! String(data: JSONSerialization.data(withJSONObject: [method, path, status, json]), encoding: .utf8)!)
             }
+        }
+    }
+
+    /// One request as the relay received it.
+    struct Recorded: Equatable {
+        var method: String
+        var path: String
+        var service: String
+        var body: String
+    }
+
+    /// Every request so far, in order.
+    var recorded: [Recorded] {
+        Self.read(scratch.file("requests.jsonl")).split(separator: "\n").compactMap { line in
+            guard let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String] else { return nil }
+            return Recorded(method: entry["method"] ?? "", path: entry["path"] ?? "", service: entry["service"] ?? "", body: entry["body"] ?? "")
         }
     }
 
@@ -30,12 +52,12 @@ final class AWSRelay {
     private var log: String { Self.read(scratch.file("relay.log")) }
     private static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
-    init(upstream: String, refusing refusals: [Refusal]) throws {
+    init(upstream: String, refusing refusals: [Refusal] = []) throws {
         let scratch = try TempFolder(prefix: "aws-relay")
         let logPath = scratch.file("relay.log")
         try Self.script.write(toFile: scratch.file("relay.py"), atomically: true, encoding: .utf8)
-        let pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", scratch.file("relay.py"), upstream] + refusals.map(\.argument),
-                                         outputPath: logPath)
+        let pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", scratch.file("relay.py"), upstream, scratch.file("requests.jsonl")]
+                                         + refusals.map(\.argument), outputPath: logPath)
         let ended = try ProcessWatch(pid)
         let found = try FileWatch.wait(for: logPath, while: ended) { text in
             text.components(separatedBy: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }
@@ -55,15 +77,19 @@ final class AWSRelay {
     }
 
     private static let script = #"""
-    import http.server, re, sys, urllib.error, urllib.parse, urllib.request
+    import http.server, json, re, sys, threading, urllib.error, urllib.parse, urllib.request
 
-    upstream = sys.argv[1]
-    actions, services, counts = {}, set(), {}
-    for rule in sys.argv[2:]:
+    upstream, record = sys.argv[1], sys.argv[2]
+    actions, services, counts, answers = {}, set(), {}, {}
+    recording = threading.Lock()
+    for rule in sys.argv[3:]:
         kind, _, rest = rule.partition(":")
         if kind == "action":
             name, _, number = rest.partition(":")
             actions[name] = int(number)
+        elif kind == "answer":
+            method, path, status, body = json.loads(rest)
+            answers[(method, path)] = (status, body.encode())
         else:
             services.add(rest)
     EC2_REFUSAL = (b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
@@ -78,6 +104,13 @@ final class AWSRelay {
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", self.headers.get("Authorization", ""))
             service = scope.group(1) if scope else ""
+            with recording, open(record, "a") as out:
+                out.write(json.dumps({"method": self.command, "path": self.path, "service": service,
+                                      "body": body.decode(errors="replace")}) + "\n")
+            if (self.command, self.path) in answers:
+                status, data = answers[(self.command, self.path)]
+                print("answered", self.command, self.path, flush=True)
+                return self.answer(status, data, "application/json")
             if service in services:
                 print("refused", service, self.command, self.path, flush=True)
                 if service == "eks":

@@ -61,7 +61,7 @@ struct EKSClient: Sendable {
             if response.body.isEmpty { return [:] }
             throw DriverError.internal("aws eks \(action): the answer is not JSON: \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
-        throw EKSErrorMapping.driverError(action: action, httpStatus: response.status, json: json,
+        throw EKSErrorMapping.driverError(action: action, request: "\(method) \(fullPath)", httpStatus: response.status, json: json,
                                           text: String(decoding: response.body.prefix(300), as: UTF8.self),
                                           retryAfterSeconds: response.retryAfterSeconds)
     }

@@ -1,17 +1,25 @@
 // EKS error answers as Spider statuses. EKS names the error in the x-amzn-ErrorType header (the
 // HTTP client keeps no headers) and sometimes in the body's "__type"; its HTTP status tells the
 // kind just as well: 404 ResourceNotFound, 409 ResourceInUse, 400 InvalidParameter/InvalidRequest.
-// A 404 whose body is not EKS's JSON means the endpoint has no such API at all (moto has no
-// UpdateClusterVersion): that is UNSUPPORTED, not a missing cluster.
+// Only an answer that says so means "not implemented": HTTP 501, or EKS's UnknownOperationException.
+// A 404 or 405 that is not EKS's JSON (moto has no route for UpdateClusterVersion and answers its web
+// server's 404 page) cannot tell an endpoint without the API from a wrong URL or a wrong Endpoint:
+// it is a failed call naming the request, not UNSUPPORTED and not a missing cluster.
 import SpiderDriverKit
 
 enum EKSErrorMapping {
-    static func driverError(action: String, httpStatus: Int, json: [String: Any]?, text: String,
+    /// `request` is "METHOD /path", for the message when the answer is not EKS's.
+    static func driverError(action: String, request: String, httpStatus: Int, json: [String: Any]?, text: String,
                             retryAfterSeconds: Int?) -> DriverError {
+        if httpStatus == 501 {
+            return DriverError(.unsupported, "aws eks \(action): this EKS endpoint does not implement \(action) (HTTP 501)",
+                               cloudError: "HTTP501: \(text)")
+        }
         guard let json else {
-            if httpStatus == 404 || httpStatus == 405 || httpStatus == 501 {
-                return DriverError(.unsupported, "aws eks \(action): this EKS endpoint does not implement \(action) "
-                                   + "(it answered HTTP \(httpStatus) without an EKS error)", cloudError: "HTTP\(httpStatus): \(text)")
+            if httpStatus == 404 || httpStatus == 405 {
+                return DriverError(.internal, "aws eks \(action): \(request) answered HTTP \(httpStatus) without an EKS error "
+                                   + "(not EKS's answer: the endpoint lacks this API, or Endpoint is not an EKS endpoint)",
+                                   cloudError: "HTTP\(httpStatus): \(text)")
             }
             return DriverError(status(code: "", httpStatus: httpStatus), "aws eks \(action): HTTP \(httpStatus): \(text)",
                                cloudError: "HTTP\(httpStatus): \(text)", retryAfterMs: retryMs(httpStatus, retryAfterSeconds))
@@ -19,6 +27,10 @@ enum EKSErrorMapping {
         let message = (json["message"] ?? json["Message"]) as? String ?? text
         let type = (json["__type"] as? String).map { String($0.split(separator: "#").last ?? Substring($0)) }
         let code = type ?? defaultCode(httpStatus)
+        if code == "UnknownOperationException" {
+            return DriverError(.unsupported, "aws eks \(action): this EKS endpoint does not implement \(action) (\(code))",
+                               cloudError: "\(code): \(message)")
+        }
         return DriverError(status(code: code, httpStatus: httpStatus), "aws eks \(action): \(code): \(message)",
                            cloudError: "\(code): \(message)", retryAfterMs: retryMs(httpStatus, retryAfterSeconds))
     }
