@@ -1,8 +1,9 @@
-// The price list of a region file as large as AWS's (a ~250 MB synthetic offer file written by
-// Fixtures/price/synthetic_offer.py: 200 instance types in 81 listings each with 13 terms, bare
-// metal, hosts, storage, 30,000 data-transfer products), downloaded from python3's http.server on
-// 127.0.0.1 through the driver's own HTTP client and scanned. The process's peak resident memory
-// may grow by at most half the file's size: holding the file (or its tree) in memory cannot pass.
+// The price list of a synthetic offer file larger than the scanner's mapping step (Fixtures/price/
+// synthetic_offer.py: instance types in 81 listings each with 13 terms, bare metal, hosts, storage,
+// data-transfer products), downloaded from python3's http.server on 127.0.0.1 through the driver's
+// own HTTP client and scanned: what is kept and priced. Memory at AWS's scale is measured on a
+// spiderd process of its own (SpiderHostTests' AWSPriceScaleTests): this test process runs other
+// suites at the same time, so its own peak would say nothing.
 import Foundation
 import SpiderDriverKit
 import SpiderModels
@@ -11,9 +12,10 @@ import Testing
 
 @Suite("AWS offer file at scale", .serialized)
 struct OfferFileScaleTests {
-    static let types = 200
+    /// About 30 MiB: two mapping steps of 16 MiB and a part.
+    static let types = 24
 
-    @Test("a ~250 MB offer file: prices as generated, peak memory growth under half the file, no file left")
+    @Test("an offer file of several mapping steps: prices as generated, only the priced parts kept, no file left")
     func largeFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spider-offer-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -22,18 +24,12 @@ struct OfferFileScaleTests {
         let file = regionFolder + "/index.json"
         try Self.generate(file, types: Self.types)
         let size = try #require(FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
-        #expect(size > 150 << 20, "the synthetic file is as large as a real region's (\(size) bytes)")
+        #expect(size > 2 * (16 << 20), "the file spans several mapping steps (\(size) bytes)")
 
         let server = try LoopbackFileServer(serving: folder + "/offers")
         let source = OfferFileSource(http: HTTPClient(options: .standard), base: server.url, cache: OfferFileCache(), scratch: scratch)
-        let before = try ProcessMemory.resetPeak()
         let list = try source.priceList(region: "us-east-1", context: nil)
         let prices = try list.prices(region: "us-east-1")
-        let growth = try ProcessMemory.peakBytes() - before
-        // Kept data is a few MB and the scan maps at most a 16 MB step plus read-ahead at a time;
-        // the old way held the body twice (bytes and Data) before decoding it whole.
-        #expect(growth < size / 2, "peak memory grew by \(growth >> 20) MiB for a \(size >> 20) MiB file")
-        print("offer file \(size >> 20) MiB: peak resident memory grew by \(growth >> 20) MiB")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the download's temporary file is gone")
 
         #expect(try list.productFamilies(region: "us-east-1").productfamily
@@ -46,7 +42,7 @@ struct OfferFileScaleTests {
                 "of 12 reserved terms per SKU, the two priced ones (standard, no upfront, 1 and 3 years) are kept")
         #expect(prices.count == Self.types * 9, "3 OS x (OnDemand, Reserved1Yr, Reserved3Yr) per type")
 
-        for t in [0, 9, 57, Self.types - 1] {
+        for t in [0, 9, 17, Self.types - 1] {
             for os in 0..<3 {
                 let sku = "I" + Self.padded(t, 5) + "V" + Self.padded(os * 27, 2) + "SKUPAD"
                 let mine = prices.filter { $0.ProductInfo.ProductId == sku }
@@ -81,26 +77,5 @@ struct OfferFileScaleTests {
     /// 1/10000 USD as the price list answers it (AWS's padding gone).
     static func money(_ units: Int) -> String {
         EC2PriceList.decimal("\(units / 10000).\(padded(units % 10000, 4))000000")
-    }
-}
-
-/// The process's resident memory from /proc/self/status.
-enum ProcessMemory {
-    /// Resets the peak (VmHWM) to the current resident size and answers that size in bytes.
-    static func resetPeak() throws -> Int {
-        try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-        return try field("VmRSS")
-    }
-
-    /// The peak resident size (VmHWM) since the last reset, in bytes.
-    static func peakBytes() throws -> Int { try field("VmHWM") }
-
-    private static func field(_ name: String) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
-              let kB = Int(line.split(separator: " ").dropFirst().first ?? "") else {
-            throw LoopbackServerFailure(description: "no \(name) in /proc/self/status")
-        }
-        return kB * 1024
     }
 }
