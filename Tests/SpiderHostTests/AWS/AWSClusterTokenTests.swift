@@ -16,6 +16,7 @@ struct AWSClusterTokenTests {
                                                                         securityGroups: []))
         let before = Date()
         let answer = try host.must("GET", "/spider/cluster/cls-01/token\(c.query)").json
+        let after = Date()
         #expect(answer["kind"] as? String == "ExecCredential")
         #expect(answer["apiVersion"] as? String == "client.authentication.k8s.io/v1beta1")
         let status = try #require(answer["status"] as? [String: Any])
@@ -31,11 +32,23 @@ struct AWSClusterTokenTests {
         #expect(query["X-Amz-SignedHeaders"] == "host;x-k8s-aws-id")
         #expect(query["X-Amz-Signature"]?.count == 64)
         let expires = try #require((status["expirationTimestamp"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
-        #expect(expires > before.addingTimeInterval(13 * 60) && expires < Date().addingTimeInterval(15 * 60))
+        // Issued while the request ran, valid 14 minutes from then (RFC 3339 keeps whole seconds).
+        let signedAt = try #require(query["X-Amz-Date"].flatMap(Self.amzDate))
+        #expect(signedAt >= before.addingTimeInterval(-1) && signedAt <= after, "\(signedAt) outside the request's \(before)…\(after)")
+        #expect(abs(expires.timeIntervalSince(signedAt) - 14 * 60) <= 1, "expires \(expires), signed \(signedAt)")
 
         try host.expect("GET", "/spider/cluster/cls-02/token\(c.query)", status: 404, mentioning: ["cls-02"])
         // Gone in AWS (deleted outside Spider): the driver's look-up says so.
         _ = try AWSClusterTests.eks(moto, "delete_cluster", ["name": "cls-01"])
         try host.expect("GET", "/spider/cluster/cls-01/token\(c.query)", status: 404, mentioning: ["cls-01"])
+    }
+
+    /// SigV4's X-Amz-Date (20261207T142300Z).
+    static func amzDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.date(from: text)
     }
 }
