@@ -2,7 +2,7 @@
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
 #   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
-#   Tools/dev.sh bench   build in release mode; run the socket benchmark beside nginx, the dashboard fan-out, the driver install benchmark, the AWS driver against moto beside boto3 and AWS prices from a large offer file
+#   Tools/dev.sh bench   build in release mode; run every benchmark in Tools/bench/ (socket vs nginx 5 rounds, dashboard fan-out, driver installs, AWS vs boto3 15 rounds, AWS offer file), raw output and summary.txt in .build/bench/<UTC time>/
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,15 +53,36 @@ test)
     SPIDER_TEST_DRIVERS="$root/.build/test-drivers" SPIDERD="$root/.build/debug/spiderd" swift test
     ;;
 bench)
-    install_missing "${packages[@]}" nginx-light; need_swift
+    install_missing "${packages[@]}" nginx-light; need_swift; need_moto
     swift build -c release
     rm -rf .build/bench-drivers
     Tools/stage-drivers.sh "$root/.build/bench-drivers" "$root/.build/release"
-    SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/run.sh
-    SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers" bash Tools/bench/dashboard.sh
-    SPIDERD="$root/.build/release/spiderd" bash Tools/bench/install.sh
-    need_moto; SPIDERD="$root/.build/release/spiderd" bash Tools/bench/aws.sh
-    SPIDERD="$root/.build/release/spiderd" bash Tools/bench/offer-file.sh
+    # One run folder: each script's raw output in its own subfolder, everything printed in summary.txt.
+    run="$root/.build/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+    mkdir -p "$run"
+    export SPIDERD="$root/.build/release/spiderd" SPIDER_DRIVERS_DIR="$root/.build/bench-drivers"
+    bench_one() { # subfolder script [VAR=value ...]: runs on after a failure, remembers it
+        local out=$1 script=$2 rc=0
+        shift 2
+        echo; echo "=== Tools/bench/$script${*:+ ($*)} → $run/$out"
+        env BENCH_OUT="$run/$out" "$@" bash "Tools/bench/$script" || rc=$?
+        [ "$rc" -eq 0 ] || { echo "dev.sh bench: Tools/bench/$script exited $rc"; failed+=" $script"; }
+    }
+    rc=0
+    {
+        failed=""
+        echo "Tools/dev.sh bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
+        echo "spiderd: $SPIDERD (release build); $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1))"
+        bench_one socket run.sh BENCH_ROUNDS=5
+        bench_one dashboard dashboard.sh
+        bench_one install install.sh
+        bench_one aws aws.sh BENCH_AWS_ROUNDS=15
+        bench_one offer-file offer-file.sh
+        echo
+        [ -z "$failed" ] || { echo "dev.sh bench: failed:$failed"; exit 1; }
+    } 2>&1 | tee "$run/summary.txt" || rc=$?
+    echo "bench run folder: $run"
+    exit "$rc"
     ;;
 *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'

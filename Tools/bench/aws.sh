@@ -2,16 +2,20 @@
 # AWS driver benchmark: CB-Spider's VM scenario (VPC with subnet → security group with rules → key
 # pair → VM → status → suspend → resume → terminate → teardown) through spiderd's socket against a
 # fresh moto_server, beside the same AWS calls made directly with boto3 against the same moto, in
-# the same run, rounds alternating which goes first, moto reset before every run. Prints per-step
-# medians and the ratio (goal ≤ 1.1×); informational: exits 0 even when below the goal, non-zero
-# only when something failed to run. The timing is done in one python3 process (aws_measure.py).
+# the same run, rounds alternating which goes first, moto reset before every run. Prints per step
+# and in total the median [min–max] of each and the ratio per round (spiderd ÷ boto3 of the same
+# round; goal: median ≤ 1.1×); informational: exits 0 even when below the goal, non-zero only when
+# something failed to run. The timing is done in one python3 process (aws_measure.py).
+# Raw output (every run's per-step times and AWS requests in rounds.jsonl, moto.log, spiderd.log,
+# table.txt) goes to the run folder it names at the end.
 #
 # Knobs (environment):
-#   BENCH_AWS_ROUNDS=7     measured rounds (after 1 warm-up run each)
+#   BENCH_AWS_ROUNDS=7     measured rounds (after 1 warm-up run each); Tools/dev.sh bench uses 15
 #   BENCH_AWS_GOAL=1.1     goal: spiderd's median total ≤ this × boto3's
-#   SPIDERD=path           spiderd binary (default .build/release/spiderd, then .build/debug/spiderd)
+#   SPIDERD=path           spiderd binary (default .build/release/spiderd, then .build-bench's, then .build/debug's)
 #   SPIDER_AWS_DRIVER=path libspider-driver-aws.so (default: beside spiderd, else .build/debug's)
-#   BENCH_KEEP=0           1: keep the temp dir (moto's and spiderd's logs) and print its path
+#   BENCH_OUT=dir          run folder for raw output (default .build/bench/<UTC time>-aws/)
+#   BENCH_KEEP=0           1: keep the temp dir (drivers, data dir) and print its path
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +32,7 @@ die() { warn "$*"; exit 1; }
 python3 -c 'import moto.server, boto3' 2>/dev/null \
     || die "moto_server and boto3 are needed: python3 -m pip install 'moto[server]==5.2.5'"
 
+# shellcheck source=run-child.sh
 . "$HERE/run-child.sh"
 bench_spiderd || exit 1
 
@@ -41,6 +46,7 @@ case $DRIVER in */debug/*) warn "WARNING: a debug build of the AWS driver; its f
 
 # ---------- temp dir and cleanup: only the child started here, by PID ----------
 # The measuring python process stops its own servers (moto, spiderd, http.server) on TERM.
+bench_out aws
 bench_temp_dir spider-aws-bench
 
 # ---------- the AWS driver, laid out as the host reads it ----------
@@ -57,12 +63,13 @@ if sys.argv[3]:
 json.dump(m, open(sys.argv[2], "w"), indent=2)
 PY
 
-say "spiderd: $SPIDERD_BIN"
-say "AWS driver: $DRIVER"
-say "moto $(python3 -c 'import moto; print(moto.__version__)'), boto3 $(python3 -c 'import boto3; print(boto3.__version__)'); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "scenario: VPC+subnet, SG with 3 rules, key pair, VM (t3.micro), status, suspend, resume, terminate, teardown"
-say "rounds: $ROUNDS (+1 warm-up), alternating which goes first; moto reset before every run"
+tsay "spiderd: $SPIDERD_BIN ($BUILD_KIND build); AWS driver: $DRIVER"
+tsay "moto $(python3 -c 'import moto; print(moto.__version__)'), boto3 $(python3 -c 'import boto3; print(boto3.__version__)'); $(bench_machine); not pinned"
+tsay "connections: one keep-alive connection to spiderd's socket; one boto3 client; moto on 127.0.0.1"
+tsay "scenario: VPC+subnet, SG with 3 rules, key pair, VM (t3.micro), status, suspend, resume, terminate, teardown"
+tsay "rounds: $ROUNDS (+1 warm-up), alternating which goes first; moto reset before every run; load average before: $(bench_load)"
+tsay "figures: median [min–max] over the rounds; ratio per round = spiderd ÷ boto3 of the same round"
 mkdir -m 700 "$TMP/run"   # spiderd wants its socket in a private folder
 run_child python3 "$HERE/aws_measure.py" --spiderd "$SPIDERD_BIN" --drivers-dir "$TMP/drivers" --scratch "$TMP/run" \
-    --rounds "$ROUNDS" --goal "$GOAL"
-say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    --out "$OUT" --rounds "$ROUNDS" --goal "$GOAL"
+tsay "load average after: $(bench_load)"

@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
 """The AWS benchmark's timing (see aws.sh): one moto_server and one spiderd with the AWS driver,
 then the same scenario through spiderd's socket and directly with boto3, rounds alternating which
-goes first, moto reset before every run. Prints per-step medians, the ratio and every round's
-totals; never judges. Stops the processes it started (by PID) on exit and on SIGTERM."""
+goes first, moto reset before every run. Every run's per-step times and AWS requests go to
+<out>/rounds.jsonl (the warm-up run too, marked); the table — per step median [min–max] of each
+and the ratio per round (spiderd ÷ boto3 of the same round) — to stdout and <out>/table.txt; never
+judges beyond the informational goal. Stops the processes it started (by PID) on exit and on SIGTERM."""
 import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, time, urllib.request
 
 import boto3
 
-from bench_support import CHILDREN, UnixHTTP, free_port, on_term, stop_children
+from bench_support import CHILDREN, Table, UnixHTTP, fig, free_port, iqr, keep, on_term, ratios, read_rounds, stop_children
 
 REGION = "us-east-1"
 ZONE = REGION + "a"
 CONN = "aws-bench-config"
 STEPS = ["vpc", "securitygroup", "keypair", "vm", "status", "suspend", "resume", "terminate", "teardown"]
-def start_moto(scratch):
+def start_moto(out):
     """moto_server on a free loopback port (retried when another process takes the port first)."""
     for attempt in range(5):
         port = free_port()
-        log = os.path.join(scratch, f"moto-{attempt}.log")
+        log = os.path.join(out, "moto.log" if attempt == 0 else f"moto-{attempt}.log")
         command = ["moto_server"] if shutil.which("moto_server") else [sys.executable, "-m", "moto.server"]
         proc = subprocess.Popen(command + ["-H", "127.0.0.1", "-p", str(port)],
                                 stdout=open(log, "wb"), stderr=subprocess.STDOUT)
@@ -53,7 +55,7 @@ class Spider:
 
 def start_spiderd(args, scratch):
     sock = os.path.join(scratch, "spider.sock")
-    log = open(os.path.join(scratch, "spiderd.log"), "wb")
+    log = open(os.path.join(args.out, "spiderd.log"), "wb")
     proc = subprocess.Popen([args.spiderd, "--socket", sock, "--data-dir", os.path.join(scratch, "data"),
                              "--drivers-dir", args.drivers_dir], stdout=log, stderr=subprocess.STDOUT)
     CHILDREN.append(proc)
@@ -161,8 +163,38 @@ def timed(steps, moto_url, moto_log):
         times[name] = (time.perf_counter() - t) * 1000
         requests[name] = moto_requests(moto_log) - before
     times["total"] = sum(times.values())
-    times["requests"] = requests
-    return times, sum(requests.values())
+    return times, requests
+
+
+def report(out, goal):
+    t = Table(out)
+    rows = read_rounds(os.path.join(out, "rounds.jsonl"))
+    runs = {w: [r for r in rows if r["who"] == w and not r["warmup"]] for w in ("spiderd", "boto3")}
+    warm = {r["who"]: r for r in rows if r["warmup"]}
+    pairs = [(a, b) for a in runs["spiderd"] for b in runs["boto3"] if a["round"] == b["round"]]
+    fmt = "%-14s %22s %22s %22s %14s"
+    t()
+    t(fmt % ("step", "spiderd ms", "boto3 ms", "ratio per round", "AWS requests"))
+    for step in STEPS + ["total"]:
+        a = [r["ms"][step] for r in runs["spiderd"]]
+        b = [r["ms"][step] for r in runs["boto3"]]
+        per_round = ratios([x["ms"][step] for x, _ in pairs], [y["ms"][step] for _, y in pairs])
+        reqs = lambda who: runs[who][-1]["requests"].get(step, sum(runs[who][-1]["requests"].values()))
+        t(fmt % (step, fig(a), fig(b), fig(per_round, "{:.2f}", "×"), f"{reqs('spiderd')} vs {reqs('boto3')}"))
+    total = {w: [r["ms"]["total"] for r in runs[w]] for w in runs}
+    per_round = ratios([x["ms"]["total"] for x, _ in pairs], [y["ms"]["total"] for _, y in pairs])
+    t()
+    t(f"AWS requests moto saw per run: spiderd {statistics.median(sum(r['requests'].values()) for r in runs['spiderd']):.0f},"
+      f" boto3 {statistics.median(sum(r['requests'].values()) for r in runs['boto3']):.0f}")
+    t(f"warm-up run (not in the figures): spiderd {warm['spiderd']['ms']['total']:.0f} ms, boto3 {warm['boto3']['ms']['total']:.0f} ms")
+    t("totals of every round (ms), in round order:")
+    for who in ("spiderd", "boto3"):
+        t(f"  {who:<8} " + " ".join(f"{x:.0f}" for x in total[who]) + (f"   ({iqr(total[who])})" if iqr(total[who]) else ""))
+    t(f"  ratio    " + " ".join(f"{x:.2f}" for x in per_round) + (f"   ({iqr(per_round, '{:.2f}')})" if iqr(per_round) else ""))
+    verdict = "meets" if statistics.median(per_round) <= goal else "below"
+    t()
+    t(f"{len(pairs)} rounds. Total: spiderd {fig(total['spiderd'])} ms, boto3 {fig(total['boto3'])} ms;"
+      f" spiderd ÷ boto3 ratio per round {fig(per_round, '{:.2f}', '×')} (goal: median <= {goal}×: {verdict}, informational)")
 
 
 def main():
@@ -170,12 +202,13 @@ def main():
     p.add_argument("--spiderd", required=True)
     p.add_argument("--drivers-dir", required=True)
     p.add_argument("--scratch", required=True)
+    p.add_argument("--out", required=True, help="run folder: rounds.jsonl, moto.log, spiderd.log, table.txt")
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--goal", type=float, default=1.1)
     args = p.parse_args()
     signal.signal(signal.SIGTERM, on_term)
     try:
-        moto_url, moto_log = start_moto(args.scratch)
+        moto_url, moto_log = start_moto(args.out)
         ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name=REGION,
                            aws_access_key_id="AKIDSPIDERBENCH", aws_secret_access_key="bench-secret")
         image = ec2.describe_images(Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-2.0.20180810-x86_64-gp2"]}])["Images"][0]["ImageId"]
@@ -188,36 +221,18 @@ def main():
         s.call("POST", "/spider/connectionconfig", {"ConfigName": CONN, "ProviderName": "AWS", "DriverName": "aws-driver01",
                                                     "CredentialName": "aws-bench-credential", "RegionName": "aws-bench-region"})
 
-        # Warm-up, not measured: spiderd opens the connection and caches the image and the type; boto3 loads its models.
-        warm = {"spiderd": timed(spider_run(s, image), moto_url, moto_log), "boto3": timed(boto_run(ec2, image), moto_url, moto_log)}
-        runs = {"spiderd": [], "boto3": []}
-        calls = {"spiderd": [], "boto3": []}
-        for r in range(args.rounds):
+        # Round 0 is the warm-up, kept but not in the figures: spiderd opens the connection and caches
+        # the image and the type; boto3 loads its models.
+        for r in range(args.rounds + 1):
             order = ["spiderd", "boto3"] if r % 2 == 0 else ["boto3", "spiderd"]
             for who in order:
                 steps = spider_run(s, image) if who == "spiderd" else boto_run(ec2, image)
-                times, n = timed(steps, moto_url, moto_log)
-                runs[who].append(times)
-                calls[who].append(n)
+                times, requests = timed(steps, moto_url, moto_log)
+                keep(args.out, {"round": r, "warmup": r == 0, "who": who, "first": who == order[0],
+                                "ms": {k: round(v, 3) for k, v in times.items()}, "requests": requests})
     finally:
         stop_children()
-
-    med = lambda who, step: statistics.median(t[step] for t in runs[who])
-    reqs = lambda who, step: runs[who][-1]["requests"].get(step, sum(runs[who][-1]["requests"].values()))
-    print(f"\n{'step':<15}{'spiderd ms':>12}{'boto3 ms':>12}{'ratio':>8}{'AWS requests':>16}")
-    for step in STEPS + ["total"]:
-        a, b = med("spiderd", step), med("boto3", step)
-        print(f"{step:<15}{a:>12.1f}{b:>12.1f}{a / b:>8.2f}{reqs('spiderd', step):>9} vs {reqs('boto3', step):<4}")
-    ratio = med("spiderd", "total") / med("boto3", "total")
-    print(f"\nAWS requests moto saw per run: spiderd {statistics.median(calls['spiderd']):.0f}, boto3 {statistics.median(calls['boto3']):.0f}")
-    print(f"warm-up run (not in the medians): spiderd {warm['spiderd'][0]['total']:.0f} ms ({warm['spiderd'][1]} requests), "
-          f"boto3 {warm['boto3'][0]['total']:.0f} ms ({warm['boto3'][1]} requests)")
-    print("totals of every round (ms):")
-    for who in ("spiderd", "boto3"):
-        print(f"  {who:<8} " + " ".join(f"{t['total']:.0f}" for t in runs[who]))
-    verdict = "meets" if ratio <= args.goal else "below"
-    print(f"\nmedian total: spiderd {med('spiderd', 'total'):.1f} ms, boto3 {med('boto3', 'total'):.1f} ms, "
-          f"ratio {ratio:.2f}x (goal <= {args.goal}x): {verdict} (informational)")
+    report(args.out, args.goal)
 
 
 if __name__ == "__main__":

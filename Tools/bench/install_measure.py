@@ -4,12 +4,15 @@ tool's start-up cost never lands in a figure except where the baseline itself is
 
   install  spiderd installs one driver from a registry (folder or http), round after round,
            alternating with the baseline (sha256sum + tar -xzf, with curl first for http)
-  prepare  installs drivers into a data dir with spiderd, then stops it
-  startup  spawn spiderd → first 200 from /spider/readyz, for each data dir given
-  report   the table over the JSON files the other commands wrote
+  prepare  installs drivers into a data dir with spiderd and (--connections) registers a driver,
+           credential, region and connection config for each; checks one call on each; stops it
+  startup  for each case, spawn spiderd → first 200 from /spider/readyz (→ one call on each of the
+           case's connections, which makes spiderd load that driver); cases alternate in a round
+  report   the table over the rounds the other commands kept
 
 Processes started here (spiderd, python3 -m http.server) are stopped by PID when it ends, also on
-SIGTERM/SIGINT. Every command writes its figures as JSON (--out) for `report`.
+SIGTERM/SIGINT. Every command appends each round as a JSON line to <out>/rounds.jsonl and writes
+the logs of the servers it starts into <out>; `report` prints the table and copies it to table.txt.
 """
 import argparse
 import json
@@ -23,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from bench_support import UnixHTTP, free_port
+from bench_support import Table, UnixHTTP, fig, free_port, iqr, keep, ratios, read_rounds
 
 STARTED = []  # Popen objects to stop when this process ends
 # spiderd answers /spider/readyz before it handles SIGTERM (runUntilSignalled sets SIG_IGN, then
@@ -138,6 +141,34 @@ def uninstall(sock, name, version):
     expect(*call(sock, "DELETE", f"/spider/driver/installed/{name}/{version}"), f"remove {name} {version}")
 
 
+def connection_name(driver):
+    return f"{driver}-config"
+
+
+def register_connection(sock, driver):
+    """A driver, credential, region and connection config for the installed tiny driver `driver`."""
+    provider = driver.upper().replace("-", "_")
+    expect(*call(sock, "POST", "/spider/driver", {"DriverName": f"{driver}-driver", "ProviderName": provider,
+                                                   "DriverLibFileName": f"libspider-driver-{driver}.so"}), "register driver")
+    expect(*call(sock, "POST", "/spider/credential", {"CredentialName": f"{driver}-credential", "ProviderName": provider,
+                                                       "KeyValueInfoList": [{"Key": "ApiKey", "Value": "x"}]}), "register credential")
+    expect(*call(sock, "POST", "/spider/region", {"RegionName": f"{driver}-region", "ProviderName": provider,
+                                                   "KeyValueInfoList": [{"Key": "Region", "Value": "r"}]}), "register region")
+    expect(*call(sock, "POST", "/spider/connectionconfig", {"ConfigName": connection_name(driver), "ProviderName": provider,
+                                                             "DriverName": f"{driver}-driver", "CredentialName": f"{driver}-credential",
+                                                             "RegionName": f"{driver}-region"}), "register connection config")
+
+
+def first_call(sock, connection, expected):
+    """One driver call on `connection`: spiderd loads the driver (dlopen), connects and calls; the
+    tiny driver answers SPIDER_UNSUPPORTED, which the host answers with `expected` (501)."""
+    status, answer = call(sock, "GET", f"/spider/regionzone?ConnectionName={connection}")
+    if status != expected:
+        sys.exit(f"install_measure: GET /spider/regionzone?ConnectionName={connection} answered {status}"
+                 f" (expected {expected}): {answer}")
+    return status
+
+
 def timed_install(sock, name):
     t0 = time.perf_counter()
     job = install(sock, name)
@@ -217,48 +248,53 @@ def start_http_server(folder, log):
 
 def cmd_install(a):
     registry = a.registry
+    kind = "http" if a.http else "folder"
     if a.http:
-        _, registry = start_http_server(a.registry, os.path.join(a.scratch, "http-server.log"))
+        _, registry = start_http_server(a.registry, os.path.join(a.out, "http-server.log"))
         a.archive_url = registry + "/" + os.path.relpath(a.archive, a.registry)
     else:
         a.archive_url = None
     data_dir = os.path.join(a.scratch, "data")
-    spiderd, sock = start_spiderd(a, data_dir, registry, os.path.join(a.scratch, "spiderd.log"))
-    install_times, baseline_times = [], []
+    spiderd, sock = start_spiderd(a, data_dir, registry, os.path.join(a.out, f"spiderd-install-{kind}.log"))
     size = os.path.getsize(a.archive)
-    # Warm-up rounds fill the page cache and any lazy set-up on both sides; not counted.
+    # Warm-up rounds fill the page cache and any lazy set-up on both sides; kept, not in the figures.
     for i in range(a.warmup + a.rounds):
         t, job = timed_install(sock, a.name)
         uninstall(sock, a.name, job["Version"])
         b = timed_baseline(a, a.scratch)
-        if i >= a.warmup:
-            install_times.append(t)
-            baseline_times.append(b)
-    phases = phase_profile(sock, a.name, a.version) if a.phases else []
+        keep(a.out, {"figure": a.label, "round": i - a.warmup + 1, "warmup": i < a.warmup, "spiderd_s": t,
+                     "baseline_s": b, "baseline": a.baseline, "registry": registry, "archive_bytes": size,
+                     "goal_ratio": a.goal_ratio})
+    if a.phases:
+        keep(a.out, {"figure": a.label, "phases": phase_profile(sock, a.name, a.version)})
     stop(spiderd)
-    result = {"figure": a.label, "registry": registry, "archive_bytes": size,
-              "install_s": install_times, "baseline_s": baseline_times, "phases": phases,
-              "goal_ratio": a.goal_ratio}
-    json.dump(result, open(a.out, "w"))
 
 
 def cmd_prepare(a):
-    spiderd, sock = start_spiderd(a, a.data_dir, a.registry, a.data_dir + ".log")
+    log = os.path.join(a.out, f"spiderd-prepare-{os.path.basename(a.data_dir)}.log")
+    spiderd, sock = start_spiderd(a, a.data_dir, a.registry, log)
     for name in a.names:
         install(sock, name)
+        if a.connections:
+            register_connection(sock, name)
+            status = first_call(sock, connection_name(name), a.expect_status)
+            print(f"  {name}: installed, connection {connection_name(name)} registered; its first call answered {status}")
     stop(spiderd)
     if spiderd.returncode not in (0, -signal.SIGTERM):
-        sys.exit(f"install_measure: spiderd stopped with {spiderd.returncode}; see {a.data_dir}.log")
+        sys.exit(f"install_measure: spiderd stopped with {spiderd.returncode}; see {log}")
 
 
-def time_start(a, data_dir):
+def time_start(a, data_dir, connections):
+    """Spawn → first 200 from /spider/readyz (→ one call on each connection, each loading its driver)."""
     sock = socket_path(data_dir)
-    log = data_dir + ".log"
+    log = os.path.join(a.out, f"spiderd-start-{os.path.basename(data_dir)}.log")
     with open(log, "ab") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(spiderd_args(a, data_dir, sock, a.registry), stdout=out, stderr=out)
         STARTED.append(proc)
         wait_ready(proc, sock, log)
+        for connection in connections:
+            first_call(sock, connection, a.expect_status)
         elapsed = time.perf_counter() - t0
     stop(proc)
     STARTED.remove(proc)
@@ -266,54 +302,60 @@ def time_start(a, data_dir):
 
 
 def cmd_startup(a):
-    times = {d: [] for d in a.data_dirs}
+    cases = [(label, data_dir, [] if calls == "-" else calls.split(",")) for label, data_dir, calls in a.cases]
     for i in range(a.warmup + a.rounds):
-        for d in a.data_dirs:  # alternating, so drift on the machine hits every data dir alike
-            t = time_start(a, d)
-            if i >= a.warmup:
-                times[d].append(t)
-    json.dump({"figure": "start", "labels": a.labels, "start_s": [times[d] for d in a.data_dirs],
-               "goal_ms": a.goal_ms, "lost_terms": LOST_TERMS[0], "starts": len(a.data_dirs) * (a.warmup + a.rounds)},
-              open(a.out, "w"))
-
-
-def ms(s):
-    return f"{s * 1000:.1f} ms"
+        for label, data_dir, connections in cases:  # alternating, so drift on the machine hits every case alike
+            t = time_start(a, data_dir, connections)
+            last = label == cases[-1][0]
+            keep(a.out, {"figure": "start", "case": label, "round": i - a.warmup + 1, "warmup": i < a.warmup, "s": t,
+                         "calls": len(connections), "expected_status": a.expect_status if connections else None,
+                         "comparison": last, "goal_ms": None if last else a.goal_ms})
+    keep(a.out, {"figure": "start-terms", "lost_terms": LOST_TERMS[0], "starts": len(cases) * (a.warmup + a.rounds)})
 
 
 def cmd_report(a):
-    rows = []
+    t = Table(a.out)
+    rows = read_rounds(os.path.join(a.out, "rounds.jsonl"))
+    measured = [r for r in rows if "round" in r and not r["warmup"]]
+    ms = lambda xs: [x * 1000 for x in xs]
     details = []
-    for path in a.results:
-        r = json.load(open(path))
-        if r["figure"] == "start":
-            base = statistics.median(r["start_s"][-1])
-            for label, times in zip(r["labels"], r["start_s"]):
-                m = statistics.median(times)
-                rows.append((label, ms(m), ms(base), f"{m / base:.2f}x" if label != r["labels"][-1] else "-",
-                             f"<= {r['goal_ms']:g} ms", "meets" if m * 1000 <= r["goal_ms"] else "below"))
-                details.append(f"  {label}: " + " ".join(f"{t * 1000:.0f}" for t in times) + " ms")
-            if r["lost_terms"]:
-                details.append(f"  note: {r['lost_terms']} of {r['starts']} spiderd processes ignored the SIGTERM sent right after"
-                               " readyz answered and needed a second one (signal handling is set up after the socket serves)")
-            continue
-        m, b = statistics.median(r["install_s"]), statistics.median(r["baseline_s"])
-        ratio = m / b
-        rows.append((r["figure"], ms(m), ms(b), f"{ratio:.2f}x", f"<= {r['goal_ratio']:g}x",
-                     "meets" if ratio <= r["goal_ratio"] else "below"))
-        details.append(f"  {r['figure']} ({r['archive_bytes'] / 1e6:.1f} MB from {r['registry']}):")
-        details.append("    spiderd  " + " ".join(f"{t * 1000:.0f}" for t in r["install_s"]) + " ms")
-        details.append("    baseline " + " ".join(f"{t * 1000:.0f}" for t in r["baseline_s"]) + " ms")
-        if r["phases"]:
-            details.append("    phases of one extra async install (job polled every ~1 ms): "
-                           + ", ".join(f"{p} {s * 1000:.0f} ms" for p, s in r["phases"]))
-    print("Every round, in order:")
-    print("\n".join(details))
-    print()
-    fmt = "%-34s %10s %10s %7s %10s  %s"
-    print(fmt % ("figure (median)", "spiderd", "baseline", "ratio", "goal", "result"))
-    for row in rows:
-        print(fmt % row)
+    for label in dict.fromkeys(r["figure"] for r in measured if r["figure"] != "start"):
+        rs = [r for r in measured if r["figure"] == label]
+        s, b = [r["spiderd_s"] for r in rs], [r["baseline_s"] for r in rs]
+        per_round = ratios(s, b)
+        verdict = "meets" if statistics.median(per_round) <= rs[0]["goal_ratio"] else "below"
+        t(f"{label} ({rs[0]['archive_bytes'] / 1e6:.1f} MB), {len(rs)} rounds; baseline: {rs[0]['baseline']}")
+        t(f"    spiderd {fig(ms(s))} ms   baseline {fig(ms(b))} ms   ratio per round {fig(per_round, '{:.2f}', '×')}"
+          f"   goal: median <= {rs[0]['goal_ratio']:g}×: {verdict}")
+        details.append(f"  {label}: spiderd " + " ".join(f"{x:.0f}" for x in ms(s)) + " ms; baseline "
+                       + " ".join(f"{x:.0f}" for x in ms(b)) + " ms" + (f"; ratio {iqr(per_round, '{:.2f}')}" if iqr(per_round) else ""))
+        for r in rows:
+            if r.get("figure") == label and "phases" in r:
+                details.append("    phases of one extra async install (job polled every ~1 ms): "
+                               + ", ".join(f"{p} {x * 1000:.0f} ms" for p, x in r["phases"]))
+    start = [r for r in measured if r["figure"] == "start"]
+    base = [r for r in start if r["comparison"]]
+    base_by_round = {r["round"]: r["s"] for r in base}
+    for label in dict.fromkeys(r["case"] for r in start):
+        rs = [r for r in start if r["case"] == label]
+        times = ms([r["s"] for r in rs])
+        line = f"    {fig(times)} ms"
+        if not rs[0]["comparison"]:
+            per_round = ratios([r["s"] for r in rs], [base_by_round.get(r["round"], 0) for r in rs])
+            verdict = "meets" if statistics.median(times) <= rs[0]["goal_ms"] else "below"
+            line += (f"   vs {base[0]['case']} {fig(ms([r['s'] for r in base]))} ms   ratio per round"
+                     f" {fig(per_round, '{:.2f}', '×')}   goal: median <= {rs[0]['goal_ms']:g} ms: {verdict}")
+        t(f"{label}, {len(rs)} rounds" + (f" ({rs[0]['calls']} calls, each answered {rs[0]['expected_status']})" if rs[0]["calls"] else ""))
+        t(line)
+        details.append(f"  {label}: " + " ".join(f"{x:.0f}" for x in times) + " ms" + (f"; {iqr(times)} ms" if iqr(times) else ""))
+    t()
+    t("Every round, in order:")
+    for line in details:
+        t(line)
+    for r in rows:
+        if r.get("figure") == "start-terms" and r["lost_terms"]:
+            t(f"  note: {r['lost_terms']} of {r['starts']} spiderd processes ignored the SIGTERM sent right after"
+              " readyz answered and needed a second one (signal handling is set up after the socket serves)")
 
 
 def main():
@@ -326,6 +368,7 @@ def main():
         sp.add_argument("--spiderd", required=True)
         sp.add_argument("--trusted-keys", required=True)
         sp.add_argument("--registry", required=True, help="registry folder")
+        sp.add_argument("--out", required=True, help="run folder: rounds.jsonl, server logs")
 
     i = sub.add_parser("install")
     host(i)
@@ -338,26 +381,29 @@ def main():
     i.add_argument("--phases", action="store_true")
     i.add_argument("--goal-ratio", type=float, default=1.3)
     i.add_argument("--label", required=True)
+    i.add_argument("--baseline", required=True, help="what the baseline does, for the table")
     i.add_argument("--scratch", required=True)
-    i.add_argument("--out", required=True)
 
     pr = sub.add_parser("prepare")
     host(pr)
     pr.add_argument("--data-dir", required=True)
+    pr.add_argument("--connections", action="store_true", help="register a connection for each driver and call it once")
+    pr.add_argument("--expect-status", type=int, default=501, help="the HTTP status of that call")
     pr.add_argument("names", nargs="*")
 
     s = sub.add_parser("startup")
     host(s)
-    s.add_argument("--data-dir", dest="data_dirs", action="append", required=True)
-    s.add_argument("--label", dest="labels", action="append", required=True,
-                   help="one per --data-dir; the last one is the comparison")
+    s.add_argument("--case", dest="cases", nargs=3, action="append", required=True,
+                   metavar=("LABEL", "DATA_DIR", "CONNECTIONS"),
+                   help="CONNECTIONS: comma-separated connection names to call once after ready, or -;"
+                        " the last case is the comparison")
+    s.add_argument("--expect-status", type=int, default=501, help="the HTTP status every call must answer")
     s.add_argument("--rounds", type=int, default=10)
     s.add_argument("--warmup", type=int, default=1)
     s.add_argument("--goal-ms", type=float, default=100)
-    s.add_argument("--out", required=True)
 
     r = sub.add_parser("report")
-    r.add_argument("results", nargs="+")
+    r.add_argument("--out", required=True, help="run folder holding rounds.jsonl")
 
     a = p.parse_args()
     try:

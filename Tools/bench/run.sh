@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # HTTP-over-Unix-socket benchmark: spiderd (`/spider/readyz` and a Mock-driver VPC GET) beside
 # nginx answering a small JSON, all measured in the same run with Tools/bench/spider-load.c.
+# Targets alternate within every round; each figure is the median [min–max] over the rounds, and
+# spiderd's share of nginx is computed per round (same round's two req/s), then summarised alike.
 # Informational: prints figures and a "meets"/"below" column against the goals, and exits 0 even
 # when below a goal. Exits non-zero only when something failed to run or a request failed.
+# Raw output (every round's spider-load JSON line in rounds.jsonl, spiderd.log, nginx-error.log,
+# h2load logs, table.txt) goes to the run folder it names at the end.
 #
 # Knobs (environment):
 #   BENCH_SECONDS=10         measured seconds per target
@@ -11,7 +15,7 @@
 #   BENCH_FULL=0             1: also measure at 16 and 64 connections
 #   BENCH_THREADS=1          spider-load threads
 #   BENCH_NGINX_WORKERS=1    nginx worker_processes (a number or "auto")
-#   BENCH_ROUNDS=1           rounds per target (targets alternate); the median round is shown
+#   BENCH_ROUNDS=5           rounds per target (targets alternate within a round)
 #   BENCH_PIN=1              1: servers on CPU 0, load generator on CPU 1 (taskset);
 #                            0: let the scheduler place them (bimodal at few connections)
 #   BENCH_H2LOAD=1           0: skip the h2load cross-check (done only if h2load is installed)
@@ -19,7 +23,8 @@
 #                            .build-bench/release/spiderd, then .build/debug/spiderd)
 #   SPIDER_DRIVERS_DIR=dir   staged drivers (<name>/<version>/driver.json + .so); default: run
 #                            Tools/stage-drivers.sh into the temp dir if that script exists
-#   BENCH_KEEP=0             1: keep the temp dir (logs, configs) and print its path
+#   BENCH_OUT=dir            run folder for raw output (default .build/bench/<UTC time>-run/)
+#   BENCH_KEEP=0             1: keep the temp dir (configs, sockets) and print its path
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,7 +36,7 @@ CONNS=${BENCH_CONNECTIONS:-4}
 FULL=${BENCH_FULL:-0}
 THREADS=${BENCH_THREADS:-1}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
-ROUNDS=${BENCH_ROUNDS:-1}
+ROUNDS=${BENCH_ROUNDS:-5}
 PIN=${BENCH_PIN:-1}
 H2LOAD=${BENCH_H2LOAD:-1}
 KEEP=${BENCH_KEEP:-0}
@@ -68,27 +73,24 @@ chmod 700 "$TMP"
 NGINX_PID=
 SPIDERD_PID=
 CHILD_PID=      # the load generator or helper running right now
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
     local rc=$?
-    for pid in $CHILD_PID $SPIDERD_PID $NGINX_PID; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-        fi
-    done
+    for pid in $CHILD_PID $SPIDERD_PID $NGINX_PID; do stop_pid "$pid"; done
     if [[ $KEEP == 1 ]]; then
         say "kept $TMP"
     else
         rm -rf "$TMP"
     fi
+    say "raw output: $OUT"
     exit "$rc"
 }
+# shellcheck source=run-child.sh
+. "$HERE/run-child.sh"
+bench_out run
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-. "$HERE/run-child.sh"
 
 # ---------- build the load generator ----------
 LOAD=$TMP/spider-load
@@ -101,7 +103,7 @@ cat >"$TMP/nginx/nginx.conf" <<EOF
 worker_processes $NGINX_WORKERS;
 daemon off;
 pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
+error_log "$OUT/nginx-error.log" warn;
 events { worker_connections 1024; }
 http {
     access_log off;
@@ -122,51 +124,16 @@ http {
     }
 }
 EOF
-"${SERVER_CPU[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
-    >"$TMP/nginx/stdout.log" 2>&1 &
+"${SERVER_CPU[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$OUT/nginx-error.log" \
+    >"$OUT/nginx-stdout.log" 2>&1 &
 NGINX_PID=$!
 
-# Wait until a socket answers 200 on a path, or the process dies, or the time is up.
-wait_ready() { # name pid socket path seconds log
-    local name=$1 pid=$2 sock=$3 path=$4 limit=$5 log=$6 code
-    local end=$((SECONDS + limit))
-    while ((SECONDS < end)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            warn "$name exited before it was ready; its log:"
-            tail -n 30 "$log" >&2 || true
-            return 1
-        fi
-        if [[ -S $sock ]]; then
-            code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$sock" "http://localhost$path" || true)
-            [[ $code == 200 ]] && return 0
-        fi
-        sleep 0.1
-    done
-    warn "$name did not answer 200 on $path within ${limit}s; its log:"
-    tail -n 30 "$log" >&2 || true
-    return 1
-}
-wait_ready nginx "$NGINX_PID" "$NGINX_SOCK" / 10 "$TMP/nginx/error.log" || exit 1
+wait_ready nginx "$NGINX_PID" "$NGINX_SOCK" / 10 "$OUT/nginx-error.log" || exit 1
 
 # ---------- spiderd ----------
 SPIDER_SOCK=$TMP/spider.sock
-SPIDERD_BIN=
-if [[ -n ${SPIDERD:-} ]]; then
-    [[ -x $SPIDERD ]] || die "SPIDERD=$SPIDERD is not an executable file"
-    SPIDERD_BIN=$SPIDERD
-else
-    for candidate in "$ROOT/.build/release/spiderd" "$ROOT/.build-bench/release/spiderd" "$ROOT/.build/debug/spiderd"; do
-        if [[ -x $candidate ]]; then SPIDERD_BIN=$candidate; break; fi
-    done
-fi
-BUILD_KIND=missing
-if [[ -n $SPIDERD_BIN ]]; then
-    case $SPIDERD_BIN in
-        */debug/*) BUILD_KIND=debug ;;
-        */release/*) BUILD_KIND=release ;;
-        *) BUILD_KIND=unknown ;;
-    esac
-fi
+if [[ -n ${SPIDERD:-} && ! -x $SPIDERD ]]; then die "SPIDERD=$SPIDERD is not an executable file"; fi
+bench_spiderd 2>/dev/null || { SPIDERD_BIN=; BUILD_KIND=missing; }
 
 SPIDER_OK=0     # spiderd runs and answers readyz
 HAVE_DRIVERS=0  # a drivers folder was given or staged
@@ -189,16 +156,15 @@ else
         say "staging drivers with Tools/stage-drivers.sh into $DRIVERS"
         # The Mock driver built beside this spiderd (same toolchain and mode), else the script's
         # default (.build/debug).
-        if run_child bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS" "$(dirname "$SPIDERD_BIN")" \
-                >"$TMP/stage-drivers.log" 2>&1; then
+        if run_child_out -2 "$OUT/stage-drivers.log" bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS" "$(dirname "$SPIDERD_BIN")"; then
             say "Mock driver from $(dirname "$SPIDERD_BIN")"
         else
             rm -rf "$DRIVERS"
-            if run_child bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS" >>"$TMP/stage-drivers.log" 2>&1; then
+            if run_child_out -2 "$OUT/stage-drivers-debug.log" bash "$ROOT/Tools/stage-drivers.sh" "$DRIVERS"; then
                 warn "no Mock driver beside $SPIDERD_BIN; staged the one from .build/debug (figures for the VPC GET suffer)"
             else
                 warn "Tools/stage-drivers.sh failed; its log:"
-                tail -n 30 "$TMP/stage-drivers.log" >&2 || true
+                tail -n 30 "$OUT/stage-drivers-debug.log" >&2 || true
                 DRIVERS=
             fi
         fi
@@ -214,12 +180,12 @@ else
         say "drivers: $DRIVERS"
     fi
 
-    mkdir -m 700 -p "$TMP/data"
+    mkdir -m 700 "$TMP/data"
     # shellcheck disable=SC2086  # SPIDERD_ARGS is a list of extra flags
     "${SERVER_CPU[@]}" "$SPIDERD_BIN" --socket "$SPIDER_SOCK" --data-dir "$TMP/data" --drivers-dir "$DRIVERS" \
-        ${SPIDERD_ARGS:-} >"$TMP/spiderd.log" 2>&1 &
+        ${SPIDERD_ARGS:-} >"$OUT/spiderd.log" 2>&1 &
     SPIDERD_PID=$!
-    wait_ready spiderd "$SPIDERD_PID" "$SPIDER_SOCK" "$READYZ" "$START_TIMEOUT" "$TMP/spiderd.log" || exit 1
+    wait_ready spiderd "$SPIDERD_PID" "$SPIDER_SOCK" "$READYZ" "$START_TIMEOUT" "$OUT/spiderd.log" || exit 1
     SPIDER_OK=1
 fi
 
@@ -285,8 +251,8 @@ fi
 # machine spent beyond that during a measurement is other work that skewed it.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
 our_ticks() {
-    local pids=("$$" $NGINX_PID $SPIDERD_PID) pid t=0
-    if [[ -n $NGINX_PID ]]; then pids+=($(pgrep -P "$NGINX_PID" || true)); fi
+    local pids pid t=0
+    read -r -a pids <<<"$$ $NGINX_PID $SPIDERD_PID $(if [[ -n $NGINX_PID ]]; then { pgrep -P "$NGINX_PID" || true; } | tr '\n' ' '; fi)"
     for pid in "${pids[@]}"; do
         # fields after "(comm) ": state=1 ... utime=12 stime=13 cutime=14 cstime=15
         t=$((t + $(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }' || echo 0)))
@@ -294,22 +260,28 @@ our_ticks() {
     echo "$t"
 }
 
-ROWS=()         # label|goal|conns|round|other%|json
 FAILED_RUNS=0
+: >"$OUT/rounds.jsonl"
+# One round of one target: spider-load's JSON line, with the target, round and other-% around it,
+# appended to rounds.jsonl (or a "failed" line when spider-load gave no result).
 measure() { # label goal socket path conns round
     local label=$1 goal=$2 sock=$3 path=$4 conns=$5 round=$6 out rc=0
     say "measuring $label at $conns connections, round $round/$ROUNDS (${WARMUP}s warm-up + ${DURATION}s) ..."
     local m0 o0 m1 o1 other
     read -r -a m0 < <(machine_ticks); o0=$(our_ticks)
-    run_child "${CLIENT_CPU[@]}" "$LOAD" -U "$sock" -c "$conns" -t "$THREADS" -d "$DURATION" -w "$WARMUP" --json "$path" \
-        >"$TMP/result.json" || rc=$?
+    run_child_out "$TMP/result.json" "${CLIENT_CPU[@]}" "$LOAD" -U "$sock" -c "$conns" -t "$THREADS" -d "$DURATION" \
+        -w "$WARMUP" --json "$path" || rc=$?
     read -r -a m1 < <(machine_ticks); o1=$(our_ticks)
     # Percent of all CPUs used by other processes during this measurement (warm-up included).
     other=$(awk -v b="$((m1[0] - m0[0]))" -v t="$((m1[1] - m0[1]))" -v o="$((o1 - o0))" \
         'BEGIN { x = t > 0 ? 100 * (b - o) / t : 0; printf "%.0f", x < 0 ? 0 : x }')
     out=$(cat "$TMP/result.json")
+    local where goal_json=$goal
+    [[ $goal == - ]] && goal_json=null
+    where="\"target\":\"$label\",\"conns\":$conns,\"round\":$round,\"goal_pct\":$goal_json"
     if [[ -z $out ]]; then
         warn "spider-load produced no result for $label (exit $rc)"
+        printf '{%s,"failed":"spider-load gave no result (exit %s)"}\n' "$where" "$rc" >>"$OUT/rounds.jsonl"
         FAILED_RUNS=$((FAILED_RUNS + 1))
         return
     fi
@@ -317,7 +289,7 @@ measure() { # label goal socket path conns round
         warn "$label: $(field "$out" errors) errors, $(field "$out" requests) requests; first error: $(field "$out" first_error)"
         FAILED_RUNS=$((FAILED_RUNS + 1))
     fi
-    ROWS+=("$label|$goal|$conns|$round|$other|$out")
+    printf '{%s,"other_pct":%s,"load":%s}\n' "$where" "$other" "$out" >>"$OUT/rounds.jsonl"
 }
 
 # Targets alternate inside each round so slow drifts on the machine hit all of them alike.
@@ -326,6 +298,7 @@ if [[ $SPIDER_OK == 1 ]]; then
     TARGETS+=("spiderd readyz|60|$SPIDER_SOCK|$READYZ")
     if [[ $MOCK_OK == 1 ]]; then TARGETS+=("spiderd Mock VPC GET|30|$SPIDER_SOCK|$VPC_PATH"); fi
 fi
+LOAD_BEFORE=$(bench_load)
 for conns in "${LEVELS[@]}"; do
     for round in $(seq "$ROUNDS"); do
         for target in "${TARGETS[@]}"; do
@@ -334,99 +307,49 @@ for conns in "${LEVELS[@]}"; do
         done
     done
 done
+LOAD_AFTER=$(bench_load)
 BUSY_AFTER=$(cpu_busy)
 
-# ---------- the table ----------
-# With several rounds, each target shows its median round (by req/s) and the req/s of all rounds.
-median_row() { # label conns -> the row of the median round
-    local label=$1 conns=$2 row l g c r n j
-    local -a picked=()
-    for row in "${ROWS[@]}"; do
-        IFS='|' read -r l g c r n j <<<"$row"
-        if [[ $l == "$label" && $c == "$conns" ]]; then picked+=("$(field "$j" rps)|$row"); fi
-    done
-    ((${#picked[@]})) || return 0
-    printf '%s\n' "${picked[@]}" | sort -t'|' -k1,1g | sed -n "$(((${#picked[@]} + 1) / 2))p" | cut -d'|' -f2-
-}
-all_rounds() { # label conns -> "55.1k 53.2k ..."
-    local label=$1 conns=$2 row l g c r n j out=
-    for row in "${ROWS[@]}"; do
-        IFS='|' read -r l g c r n j <<<"$row"
-        if [[ $l == "$label" && $c == "$conns" ]]; then
-            out+="$(awk -v x="$(field "$j" rps)" 'BEGIN { printf "%.1fk ", x / 1000 }')"
-        fi
-    done
-    echo "${out% }"
-}
-
+# ---------- the table (also in table.txt) ----------
 say ""
-say "Keep-alive GETs over a Unix socket, one request in flight per connection; ${DURATION}s measured after ${WARMUP}s warm-up,"
-say "$ROUNDS round(s) per target$( ((ROUNDS > 1)) && echo ', median round shown'). Load generator: spider-load, $THREADS thread(s)."
-say "nginx: worker_processes $NGINX_WORKERS, return 200 with a ${#NGINX_BODY}-byte JSON. spiderd: ${SPIDERD_BIN:-none} ($BUILD_KIND build)."
+tsay "Keep-alive GETs over a Unix socket, one request in flight per connection; rounds: $ROUNDS per target, targets"
+tsay "alternating within each round; each round ${DURATION}s measured after ${WARMUP}s warm-up; connections: ${LEVELS[*]}."
+tsay "Load generator: spider-load, $THREADS thread(s). nginx: worker_processes $NGINX_WORKERS, return 200 with a ${#NGINX_BODY}-byte JSON."
+tsay "spiderd: ${SPIDERD_BIN:-none} ($BUILD_KIND build)${SPIDERD_ARGS:+, flags: $SPIDERD_ARGS}."
+tsay "$(bench_machine)."
 if [[ $PIN == 1 ]]; then
-    say "CPUs: $(nproc), pinned — servers on CPU 0, load generator on CPU 1 (BENCH_PIN=0 lets the scheduler place them)."
+    tsay "Pinned: servers on CPU 0, load generator on CPU 1 (BENCH_PIN=0 lets the scheduler place them)."
 else
-    say "CPUs: $(nproc), not pinned — the scheduler places client and server (figures at few connections are bimodal; see README)."
+    tsay "Not pinned: the scheduler places client and servers (figures at few connections are bimodal; see README)."
 fi
-say "Machine busy before/after (other processes, 1 s sample): ${BUSY_BEFORE}% / ${BUSY_AFTER}%. Latencies in microseconds."
-say ""
-fmt='%-22s %5s %10s %8s %8s %8s %8s %6s %6s %6s %8s %5s  %s\n'
-# shellcheck disable=SC2059
-printf "$fmt" target conns req/s p50 p90 p99 p99.9 body errors other "% nginx" goal result
-MAX_OTHER=0
-for conns in "${LEVELS[@]}"; do
-    nginx_rps=
-    for target in "${TARGETS[@]}"; do
-        IFS='|' read -r label goal _ <<<"$target"
-        row=$(median_row "$label" "$conns")
-        [[ -n $row ]] || continue
-        IFS='|' read -r _ _ _ _ other json <<<"$row"
-        if ((other > MAX_OTHER)); then MAX_OTHER=$other; fi
-        rps=$(field "$json" rps)
-        if [[ $label == "nginx /" ]]; then nginx_rps=$rps; fi
-        pct=- verdict=- goalcol=-
-        if [[ $goal != - && -n $nginx_rps ]]; then
-            pct=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
-            goalcol="$goal%"
-            verdict=$(awk -v a="$rps" -v b="$nginx_rps" -v g="$goal" 'BEGIN { print (b > 0 && 100 * a / b >= g) ? "meets" : "below" }')
-        fi
-        # shellcheck disable=SC2059
-        printf "$fmt" "$label" "$conns" "$(printf '%.0f' "$rps")" "$(field "$json" p50_us)" "$(field "$json" p90_us)" \
-            "$(field "$json" p99_us)" "$(field "$json" p999_us)" "$(field "$json" body_bytes)" "$(field "$json" errors)" \
-            "$other%" "$pct" "$goalcol" "$verdict"
-    done
-done
-if ((ROUNDS > 1)); then
-    say ""
-    say "req/s of every round:"
-    for conns in "${LEVELS[@]}"; do
-        for target in "${TARGETS[@]}"; do
-            IFS='|' read -r label _ <<<"$target"
-            printf '  %-22s %5s  %s\n' "$label" "$conns" "$(all_rounds "$label" "$conns")"
-        done
-    done
+tsay "Load average before/after: $LOAD_BEFORE / $LOAD_AFTER; machine busy before/after (1 s sample): ${BUSY_BEFORE}% / ${BUSY_AFTER}%."
+tsay "req/s: median [min–max] over the rounds. p50/p99: latency of the median round (lower middle for an even count)."
+tsay "% of nginx per round: the target's req/s ÷ nginx's req/s of the same round, median [min–max] over the rounds."
+tsay "other: most CPU that processes outside the benchmark used during one of the rounds."
+tsay ""
+python3 "$HERE/tables.py" socket "$OUT"
+tsay ""
+tsay "Goals (informational, never a build failure): the median per-round share of nginx's req/s at the same connection"
+tsay "count is >= 60% for readyz and >= 30% for the Mock VPC GET."
+if grep -q '"other_pct":\([6-9]\|[1-9][0-9]\)' "$OUT/rounds.jsonl"; then
+    tsay "Note: other processes used more than 5% of the CPUs during some round ('other' column); those rounds are skewed."
 fi
-say ""
-if ((MAX_OTHER > 5)); then
-    say "Note: other processes used up to ${MAX_OTHER}% of the CPUs during a measurement ('other' column); those rows are skewed."
-fi
-say "Goals (informational, never a build failure): readyz >= 60% and the Mock VPC GET >= 30% of nginx's req/s at the same connection count."
 
 # ---------- optional cross-check with h2load ----------
 if [[ $H2LOAD == 1 ]] && command -v h2load >/dev/null; then
     ms() { awk -v s="$1" 'BEGIN { printf "%dms", s * 1000 }'; }
-    h2check() { # label socket path
+    h2check() { # label socket path log
         local out
-        run_child "${CLIENT_CPU[@]}" h2load --h1 -B "unix:$2" -c "$CONNS" -D "$(ms "$DURATION")" \
-            --warm-up-time "$(ms "$WARMUP")" "http://localhost$3" >"$TMP/h2load.log" 2>&1 || true
-        out=$(cat "$TMP/h2load.log")
-        printf '  %-22s %s\n' "$1" "$(grep -m1 '^finished in' <<<"$out" || echo "(no result)")"
-        printf '  %-22s %s\n' "" "$(grep -m1 '^requests:' <<<"$out" || true)"
+        run_child_out -2 "$OUT/$4" "${CLIENT_CPU[@]}" h2load --h1 -B "unix:$2" -c "$CONNS" -D "$(ms "$DURATION")" \
+            --warm-up-time "$(ms "$WARMUP")" "http://localhost$3" || true
+        out=$(cat "$OUT/$4")
+        tsay "$(printf '  %-22s %s' "$1" "$(grep -m1 '^finished in' <<<"$out" || echo "(no result)")")"
+        tsay "$(printf '  %-22s %s' "" "$(grep -m1 '^requests:' <<<"$out" || true)")"
     }
-    say ""
-    say "Cross-check with h2load --h1 (another client, same placement; expect the same range, not the same number), $CONNS connections:"
-    h2check "nginx /" "$NGINX_SOCK" /
-    if [[ $SPIDER_OK == 1 ]]; then h2check "spiderd readyz" "$SPIDER_SOCK" "$READYZ"; fi
+    tsay ""
+    tsay "Cross-check with h2load --h1 (another client, same placement, one run each; expect the same range, not the same number), $CONNS connections:"
+    h2check "nginx /" "$NGINX_SOCK" / h2load-nginx.log
+    if [[ $SPIDER_OK == 1 ]]; then h2check "spiderd readyz" "$SPIDER_SOCK" "$READYZ" h2load-readyz.log; fi
 fi
 
 if ((${#PROBLEMS[@]})); then

@@ -1,7 +1,8 @@
 /* The smallest driver the host accepts, for Tools/bench/install.sh's start-up figure: several
  * drivers installed under different names, built from this one file with
  *   cc -shared -fPIC -fvisibility=hidden -I DriverABI/C/include -DBENCH_DRIVER_NAME='"bench-a"' ...
- * It connects and answers every operation with SPIDER_UNSUPPORTED; only its presence matters. */
+ * It connects and answers every operation with SPIDER_UNSUPPORTED (the host answers 501): the
+ * start-up figure that loads the drivers makes one such call on a connection of each. */
 #include <stdlib.h>
 #include "spider_driver.h"
 
