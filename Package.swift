@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Drivers export only their entry symbol: everything else stays local to the .so so the
-// host's copy of a Swift module can never interpose on the driver's copy (DESIGN.md).
+// host's copy of a Swift module can never interpose on the driver's copy (DriverABI/README.md).
 let driverExports = Context.packageDirectory + "/DriverABI/driver-exports.map"
 
 let package = Package(

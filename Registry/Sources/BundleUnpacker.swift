@@ -4,7 +4,7 @@ import Foundation
 /// Extracts a bundle (`.tar.gz`) into a fresh staging folder, refusing anything that could reach
 /// outside it or fill the disk. libarchive's secure flags are the second line of defence: names are
 /// checked here first, on the entry's original name (prefixing an absolute destination would trip
-/// NOABSOLUTEPATHS on every entry, see DESIGN.md).
+/// NOABSOLUTEPATHS on every entry, so that check is done by hand on the original name).
 public struct BundleUnpacker: Sendable {
     public struct Limits: Sendable {
         /// Bytes actually decompressed across all entries, not what the headers claim.

@@ -80,7 +80,8 @@ final class FetcherTransferState {
     }
 }
 
-/// File scope and capture-free, so it is safe on whatever thread libcurl calls it (DESIGN.md).
+/// File scope and capture-free, so it is safe on whatever thread libcurl calls it: a `@convention(c)`
+/// closure written inside actor-isolated code compiles but traps when called from another thread.
 private let fetcherWriteCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     buffer, size, count, user in
     guard let buffer, let user else { return 0 }
