@@ -96,17 +96,7 @@ final class FetcherTestServer {
 
     private init(_ arguments: [String], log: String) throws {
         logPath = log
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = (["/usr/bin/python3"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, "/usr/bin/python3", &actions, nil, argv, environ)
-        guard rc == 0 else { throw FetcherTestFailure("python3: \(String(cString: strerror(rc)))") }
+        let child = try ChildProcess.spawn("/usr/bin/python3", arguments, outputPath: log)
         pid = child
         // Both servers print "Serving HTTP on 127.0.0.1 port N" once they listen (the socket is bound
         // and listening before the line is written).
@@ -115,8 +105,7 @@ final class FetcherTestServer {
             text.range(of: #"port (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }
         }
         guard let found else {
-            kill(child, SIGKILL)
-            waitpid(child, nil, 0)
+            _ = ChildProcess.kill9(child)
             throw FetcherTestFailure("the test HTTP server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
         port = found
@@ -133,9 +122,7 @@ final class FetcherTestServer {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = ChildProcess.kill9(pid)
     }
 
     deinit { stop() }
