@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
         .executable(name: "spider-pack", targets: ["spider-pack"]),
         .executable(name: "spctl", targets: ["spctl"]),
+        .executable(name: "spider-driver-host", targets: ["spider-driver-host"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
@@ -33,11 +34,16 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         // Catches a crash inside a driver call (signals on the calling thread) so the host survives it.
         .target(name: "CDriverGuard", dependencies: ["SpiderDriverABI"], path: "Host/CDriverGuard"),
+        // The frames spiderd and an isolated driver's process exchange (a C header both sides read).
+        .target(name: "DriverWire", path: "Host/DriverWire"),
+        // Runs one driver in a process of its own (C, no Swift runtime unless the driver brings it).
+        .executableTarget(name: "spider-driver-host", dependencies: ["SpiderDriverABI", "DriverWire"],
+                          path: "Host/spider-driver-host", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(
             name: "SpiderHost",
             dependencies: [
                 "SpiderRegistry", "SpiderClient",
-                "SpiderDriverABI", "SpiderModels", "CLibCrypto", "CDriverGuard",
+                "SpiderDriverABI", "SpiderModels", "CLibCrypto", "CDriverGuard", "DriverWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -34,6 +34,27 @@ public struct HostConfig: Sendable {
     public var fanOutLimit = 32
     /// Event-loop threads serving the socket (one per usable core by default).
     public var ioThreads = HostConfig.usableCores
+    /// Where each driver's code runs, by driver name; others get `defaultIsolation`.
+    public var isolation: [String: String] = [:]
+    /// "process" (each driver in a spider-driver-host of its own) or "in-process".
+    public var defaultIsolation = "process"
+    /// The helper program isolated drivers run in (default: `spider-driver-host` beside spiderd).
+    public var driverHostPath: String = HostConfig.defaultDriverHostPath
+    /// Cap on an isolated driver process's heap and private mappings, in MiB (0: none).
+    public var driverMemoryLimitMB = 4096
+    /// Seconds before an isolated driver's process is started again after it ended (doubling).
+    public var driverRestartPause = 1.0
+
+    /// `spider-driver-host` in the folder of the running spiderd.
+    public static var defaultDriverHostPath: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spider-driver-host")
+    }
+
+    /// Where `driver`'s code runs.
+    func isolation(of driver: String) -> DriverIsolation {
+        DriverIsolation(rawValue: isolation[driver] ?? defaultIsolation) ?? .process
+    }
 
     /// Cores this process may run on: its CPU affinity (taskset, systemd's CPUAffinity) within
     /// NIO's count (which honors cgroup limits). More event loops than cores only add switches.

@@ -34,7 +34,9 @@ public final class SpiderApp: Sendable {
         iids = try IIDStore(db: store.databasePool)
         catalog = DriverCatalog(store: config.driverStore, extraRoots: config.driverRoots)
         provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
-        loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger)
+        loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger, isolation: { [config] in config.isolation(of: $0) },
+                              launch: DriverProcess.Launch(helperPath: config.driverHostPath, memoryLimitMB: config.driverMemoryLimitMB,
+                                                           restartPause: config.driverRestartPause, logger: logger))
         connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger)
         catalogCache = CatalogCache(ttlSeconds: config.catalogTTL, logger: logger)
         workers = NIOThreadPool(numberOfThreads: config.workerThreads)
@@ -47,6 +49,7 @@ public final class SpiderApp: Sendable {
 
     /// Stops the worker threads, waiting at most `grace` seconds for calls that ignore cancellation.
     public func shutdown(grace: Double = 10) {
+        defer { loader.stopProcesses() }
         let done = DispatchSemaphore(value: 0)
         let workers = self.workers
         Thread.detachNewThread {

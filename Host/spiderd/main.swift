@@ -61,6 +61,21 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("io-threads"), help: "Event-loop threads serving the socket (default: one per usable core).")
     var ioThreads: Int?
 
+    @Option(name: .customLong("isolation"), help: ArgumentHelp("Where one driver's code runs: <driver>=process (a spider-driver-host process of its own: a crash, exit or leak costs only that driver's calls) or <driver>=in-process (loaded into spiderd: faster, shares its fate); repeatable.", valueName: "driver=process|in-process"))
+    var isolation: [String] = []
+
+    @Option(name: .customLong("default-isolation"), help: "Where drivers not named by --isolation run: process or in-process.")
+    var defaultIsolation: String = "process"
+
+    @Option(name: .customLong("driver-host"), help: ArgumentHelp("The helper program isolated drivers run in (default: spider-driver-host beside spiderd).", valueName: "path"))
+    var driverHost: String?
+
+    @Option(name: .customLong("driver-memory-limit"), help: "MiB of heap and private mappings an isolated driver's process may use (0: no limit).")
+    var driverMemoryLimit: Int = 4096
+
+    @Option(name: .customLong("driver-restart-pause"), help: "Seconds before an isolated driver's ended process starts again; doubles with each end in a row, up to 60.")
+    var driverRestartPause: Double = 1
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -69,6 +84,16 @@ struct Spiderd: ParsableCommand {
             throw ValidationError("limits and timeouts must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        let places = ["process", "in-process"]
+        guard places.contains(defaultIsolation) else { throw ValidationError("--default-isolation must be process or in-process (got '\(defaultIsolation)')") }
+        for item in isolation {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, places.contains(parts[1]) else {
+                throw ValidationError("--isolation takes <driver>=process or <driver>=in-process (got '\(item)')")
+            }
+        }
+        guard driverMemoryLimit >= 0 else { throw ValidationError("--driver-memory-limit must be 0 or more MiB") }
+        guard driverRestartPause >= 0, driverRestartPause <= 60 else { throw ValidationError("--driver-restart-pause must be 0 to 60 seconds") }
     }
 
     func run() throws {
@@ -93,6 +118,14 @@ struct Spiderd: ParsableCommand {
         config.workerThreads = workerThreads
         config.fanOutLimit = fanOutLimit
         if let ioThreads { config.ioThreads = ioThreads }
+        config.defaultIsolation = defaultIsolation
+        for item in isolation {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            config.isolation[parts[0]] = parts[1]
+        }
+        if let driverHost { config.driverHostPath = (driverHost as NSString).standardizingPath }
+        config.driverMemoryLimitMB = driverMemoryLimit
+        config.driverRestartPause = driverRestartPause
         do {
             let app = try SpiderApp(config: config, logger: logger)
             let server = SpiderServer(app: app)

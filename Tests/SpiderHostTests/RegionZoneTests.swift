@@ -129,13 +129,19 @@ struct RegionZoneTests {
 /// regionzone.* on a pre-connection, so REST cannot reach the refusal).
 @Suite("Pre-connection (ABI)")
 struct PreConnectionABITests {
-    @Test("the Mock answers regionzone.* on a connection without region keys and refuses the rest")
-    func mockPreConnection() throws {
+    @Test("the Mock answers regionzone.* on a connection without region keys and refuses the rest",
+          arguments: [DriverIsolation.inProcess, .process])
+    func mockPreConnection(isolation: DriverIsolation) throws {
         let folder = try TempFolder()
         guard let installed = DriverCatalog(store: folder.file("store"), extraRoots: [TestPaths.stagedDrivers]).newest(named: "mock") else {
             throw TestFailure("the Mock driver is not staged in \(TestPaths.stagedDrivers)")
         }
-        let driver = try DriverLoader(dataRoot: folder.file("data"), logger: Logger(label: "test")).load(installed)
+        let helper = (TestPaths.spiderd as NSString).deletingLastPathComponent + "/spider-driver-host"
+        let launch = DriverProcess.Launch(helperPath: helper, memoryLimitMB: 0, restartPause: 0, logger: Logger(label: "test"))
+        let loader = DriverLoader(dataRoot: folder.file("data"), logger: Logger(label: "test"), isolation: { _ in isolation }, launch: launch)
+        defer { loader.stopProcesses() }
+        let driver = try loader.load(installed)
+        #expect(driver.isolation == isolation)
         let credentials = [(key: "MockName", value: "pre-abi")]
         guard case .success(let handle) = driver.connect(name: "pre", credentials: credentials, region: []) else {
             throw TestFailure("the Mock refused a pre-connection")

@@ -32,6 +32,10 @@ struct InstalledDriverInfo: Encodable, Sendable {
     /// New connections use the newest version of each driver.
     var Newest: Bool
     var Connections: [String]
+    /// Where its code runs (the isolation spiderd would use if it loaded it now).
+    var Isolation: String
+    /// How the loaded driver is doing; absent until first use loads it.
+    var Runtime: DriverRuntimeStatus?
 }
 
 /// One version a registry offers.

@@ -8,17 +8,18 @@ import Synchronization
 
 final class OpenConnection: Sendable {
     let name: String
-    let driver: LoadedDriver
-    private let handle: SendableHandle
+    let driver: any DriverRuntime
+    private let handle: DriverHandle
     private let usage = Mutex<(inFlight: Int, closing: Bool)>((0, false))
 
-    struct SendableHandle: @unchecked Sendable { let pointer: OpaquePointer }
-
-    init(name: String, driver: LoadedDriver, handle: OpaquePointer) {
+    init(name: String, driver: any DriverRuntime, handle: DriverHandle) {
         self.name = name
         self.driver = driver
-        self.handle = SendableHandle(pointer: handle)
+        self.handle = handle
     }
+
+    /// False once the driver's process that holds this connection has ended.
+    var isLive: Bool { driver.isLive(handle) }
 
     var capabilities: DriverCapabilities { driver.installed.manifest.capabilities }
 
@@ -26,14 +27,14 @@ final class OpenConnection: Sendable {
     func call(_ operation: String, _ request: [UInt8], state: CallState) -> DriverOutcome {
         guard admit() else { return closedFailure }
         defer { release() }
-        return driver.call(handle.pointer, operation: operation, request: request, state: state)
+        return driver.call(handle, operation: operation, request: request, state: state)
     }
 
     /// Offers an operation to the driver to answer at once; nil when it would block.
     func tryCall(_ operation: String, _ request: [UInt8]) -> DriverOutcome? {
         guard admit() else { return closedFailure }
         defer { release() }
-        return driver.tryCall(handle.pointer, operation: operation, request: request)
+        return driver.tryCall(handle, operation: operation, request: request)
     }
 
     private var closedFailure: DriverOutcome {
@@ -67,7 +68,7 @@ final class OpenConnection: Sendable {
 
     private let disconnected = Atomic<Bool>(false)
     private func disconnectOnce() {
-        if !disconnected.exchange(true, ordering: .acquiringAndReleasing) { driver.disconnect(handle.pointer) }
+        if !disconnected.exchange(true, ordering: .acquiringAndReleasing) { driver.disconnect(handle) }
     }
 }
 
@@ -87,14 +88,27 @@ final class ConnectionManager: Sendable {
         self.logger = logger
     }
 
-    /// The connection if it is open already (never blocks).
+    /// The connection if it is open already and alive (never blocks).
     func openConnection(_ name: String) -> OpenConnection? {
-        open.withLock { $0[name] }
+        live(open.withLock { $0[name] })
+    }
+
+    /// A connection whose driver process has ended is closed here, so the caller opens it again.
+    private func live(_ connection: OpenConnection?) -> OpenConnection? {
+        guard let connection, !connection.isLive else { return connection }
+        let dropped = open.withLock { open -> Bool in
+            guard open[connection.name] === connection else { return false }
+            open[connection.name] = nil
+            return true
+        }
+        if dropped { logger.info("connection '\(connection.name)' lost its driver process; it opens again on next use") }
+        connection.close()
+        return nil
     }
 
     /// The open connection for a config, opening it (and loading its driver) on first use.
     func connection(_ name: String) throws -> OpenConnection {
-        if let hit = open.withLock({ $0[name] }) { return hit }
+        if let hit = live(open.withLock({ $0[name] })) { return hit }
         let lock = opening.withLock { locks in
             if let lock = locks[name] { return lock }
             let lock = NSLock()
@@ -102,7 +116,7 @@ final class ConnectionManager: Sendable {
             return lock
         }
         return try lock.withLock {
-            if let hit = open.withLock({ $0[name] }) { return hit }
+            if let hit = live(open.withLock({ $0[name] })) { return hit }
             let made = try connect(name)
             open.withLock { $0[name] = made }
             return made

@@ -1,6 +1,7 @@
-// Loads driver libraries with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) and negotiates the ABI.
-// A library is never unloaded (unloading a Swift .so crashes the runtime); a new version loads
-// side by side from its own folder. Every failure names the file and the reason.
+// Loads drivers: in a process of their own (IsolatedDriver, the default) or into spiderd with
+// dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) (LoadedDriver), negotiating the ABI either way.
+// A library loaded here is never unloaded (unloading a Swift .so crashes the runtime); a new
+// version loads side by side from its own folder. Every failure names the file and the reason.
 import CDriverGuard
 import Foundation
 import Logging
@@ -27,17 +28,29 @@ final class DriverLoader: Sendable {
 
     private let dataRoot: String
     private let logger: Logger
-    private let loaded = Mutex<[String: LoadedDriver]>([:])
+    private let isolation: @Sendable (String) -> DriverIsolation
+    private let launch: DriverProcess.Launch
+    private let loaded = Mutex<[String: any DriverRuntime]>([:])
 
-    init(dataRoot: String, logger: Logger) {
+    init(dataRoot: String, logger: Logger, isolation: @escaping @Sendable (String) -> DriverIsolation, launch: DriverProcess.Launch) {
         self.dataRoot = dataRoot
         self.logger = logger
+        self.isolation = isolation
+        self.launch = launch
     }
 
     /// Drivers loaded so far, by library path.
-    var loadedDrivers: [LoadedDriver] { loaded.withLock { Array($0.values) } }
+    var loadedDrivers: [any DriverRuntime] { loaded.withLock { Array($0.values) } }
 
-    func load(_ driver: InstalledDriver) throws -> LoadedDriver {
+    /// The runtime serving this installed driver version, if it was loaded.
+    func runtime(of driver: InstalledDriver) -> (any DriverRuntime)? { loaded.withLock { $0[driver.libraryPath] } }
+
+    /// Ends the isolated drivers' processes (spiderd is stopping).
+    func stopProcesses() {
+        for case let isolated as IsolatedDriver in loadedDrivers { isolated.stop() }
+    }
+
+    func load(_ driver: InstalledDriver) throws -> any DriverRuntime {
         try loaded.withLock { cache in
             if let hit = cache[driver.libraryPath] {
                 // The path is loaded for good (never unloaded; dlopen would hand back the old code).
@@ -50,12 +63,13 @@ final class DriverLoader: Sendable {
             let result = try open(driver)
             cache[driver.libraryPath] = result
             let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-            logger.info("loaded driver \(driver.label) (ABI \(result.abiVersion)) from \(driver.libraryPath) in \(String(format: "%.2f", ms)) ms")
+            let place = result.isolation == .process ? "in a process of its own" : "into spiderd"
+            logger.info("loaded driver \(driver.label) (ABI \(result.abiVersion)) from \(driver.libraryPath) \(place) in \(String(format: "%.2f", ms)) ms")
             return result
         }
     }
 
-    private func open(_ driver: InstalledDriver) throws -> LoadedDriver {
+    private func open(_ driver: InstalledDriver) throws -> any DriverRuntime {
         let m = driver.manifest, path = driver.libraryPath
         func refuse(_ reason: String) -> HostError {
             .unavailable("driver \(driver.label) (\(path)) cannot be used: \(reason)")
@@ -72,6 +86,16 @@ final class DriverLoader: Sendable {
             }
         }
         guard FileManager.default.fileExists(atPath: path) else { throw refuse("the library file is missing") }
+        let dataDir = "\(dataRoot)/\(m.name)"
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        if isolation(m.name) == .process {
+            do {
+                return try IsolatedDriver(installed: driver, dataDir: dataDir, launch: launch)
+            } catch {
+                throw refuse(error.reason)
+            }
+        }
 
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw refuse("dlopen failed: \(String(cString: dlerror()))")
@@ -81,9 +105,6 @@ final class DriverLoader: Sendable {
         }
         let entry = unsafeBitCast(symbol, to: spider_driver_entry_fn.self)
 
-        let dataDir = "\(dataRoot)/\(m.name)"
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
         let services = HostServicesBridge.makeTable(context: DriverHostContext(driverLabel: driver.label, logger: logger),
                                                     dataDir: dataDir)
         var chosen: UInt32 = 0

@@ -23,13 +23,34 @@ final class CallState: Sendable {
 
     /// A call made on behalf of another (a fan-out's per-connection call) stops when that one does.
     private let parent: CallState?
+    /// Run once when the call is cancelled (an isolated driver's process is told).
+    private let cancelActions = Mutex<[@Sendable () -> Void]?>([])
 
     init(timeoutSeconds: Double, parent: CallState? = nil) {
         deadlineNanos = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeoutSeconds) * 1e9)
         self.parent = parent
     }
 
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        let actions = cancelActions.withLock { a -> [@Sendable () -> Void] in
+            defer { a = nil }
+            return a ?? []
+        }
+        actions.forEach { $0() }
+    }
+
+    /// Runs `action` when the call is cancelled (or its parent is), at once when it already was.
+    /// A deadline passing is not a cancel(): whoever waits on a deadline checks it itself.
+    func whenCancelled(_ action: @escaping @Sendable () -> Void) {
+        let now = cancelActions.withLock { a -> Bool in
+            guard a != nil else { return true }
+            a!.append(action)
+            return false
+        }
+        if now { action() }
+        parent?.whenCancelled(action)
+    }
 
     var isCancelled: Bool {
         cancelled.load(ordering: .relaxed) || DispatchTime.now().uptimeNanoseconds >= deadlineNanos || parent?.isCancelled == true

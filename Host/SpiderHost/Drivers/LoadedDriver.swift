@@ -1,5 +1,5 @@
-// A driver library that is loaded and has answered ABI negotiation: a thin, safe wrapper over
-// its C table. Buffers the driver returns are copied and handed straight back to `release`.
+// A driver library loaded into spiderd that has answered ABI negotiation: a thin, safe wrapper
+// over its C table. Buffers the driver returns are copied and handed straight back to `release`.
 import Foundation
 import Synchronization
 import CDriverGuard
@@ -52,9 +52,10 @@ struct DriverFailure: Error, Sendable {
     }
 }
 
-final class LoadedDriver: @unchecked Sendable {  // the table is immutable and thread-safe per the ABI
+final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is immutable and thread-safe per the ABI
     let installed: InstalledDriver
     let abiVersion: UInt32
+    let isolation = DriverIsolation.inProcess
     private let table: UnsafePointer<spider_driver_table>
     /// Set by the first call that crashed: the driver's memory and locks are then in an unknown
     /// state, so it is not called again (its library stays loaded; a restart loads it afresh).
@@ -68,10 +69,8 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
         self.table = table
     }
 
-    var label: String { installed.label }
-
     func connect(name: String, credentials: [(key: String, value: String)], region: [(key: String, value: String)])
-        -> Result<OpaquePointer, DriverFailure>
+        -> Result<DriverHandle, DriverFailure>
     {
         withKeyValues(credentials) { creds in
             withKeyValues(region) { regionKVs in
@@ -92,17 +91,30 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
                         return .failure(DriverFailure(status: spider_status(SPIDER_INTERNAL),
                                                       message: "connect returned OK without a handle", retryAfterMs: 0))
                     }
-                    return .success(handle)
+                    return .success(DriverHandle(raw: UInt64(UInt(bitPattern: handle)), generation: 0))
                 }
             }
         }
     }
 
-    func disconnect(_ handle: OpaquePointer) {
-        if disabled == nil { _ = crashed("disconnect", spider_guarded_disconnect(table, handle)) }
+    func isLive(_ handle: DriverHandle) -> Bool { true }
+
+    var status: DriverRuntimeStatus {
+        let problem = hasCrashed.load(ordering: .acquiring) ? crash.withLock { $0 } : nil
+        return DriverRuntimeStatus(Isolation: isolation.rawValue, State: problem == nil ? "running" : "crashed", Pid: nil,
+                                   Restarts: 0, LastProblem: problem.map { "crashed in \($0); restart spiderd to load it again" })
     }
 
-    func call(_ handle: OpaquePointer, operation: String, request: [UInt8], state: CallState) -> DriverOutcome {
+    private static func pointer(_ handle: DriverHandle) -> OpaquePointer {
+        OpaquePointer(bitPattern: UInt(handle.raw))!
+    }
+
+    func disconnect(_ handle: DriverHandle) {
+        if disabled == nil { _ = crashed("disconnect", spider_guarded_disconnect(table, Self.pointer(handle))) }
+    }
+
+    func call(_ handle: DriverHandle, operation: String, request: [UInt8], state: CallState) -> DriverOutcome {
+        let handle = Self.pointer(handle)
         var result = Self.emptyResult()
         let ctx = Unmanaged.passRetained(state)
         defer { ctx.release() }
@@ -117,8 +129,9 @@ final class LoadedDriver: @unchecked Sendable {  // the table is immutable and t
     }
 
     /// Offers the call to the driver's `try_call`; nil when the driver has none or declines.
-    func tryCall(_ handle: OpaquePointer, operation: String, request: [UInt8]) -> DriverOutcome? {
+    func tryCall(_ handle: DriverHandle, operation: String, request: [UInt8]) -> DriverOutcome? {
         guard hasTryCall, table.pointee.try_call != nil else { return nil }
+        let handle = Self.pointer(handle)
         if let disabled { return .failure(disabled) }
         var result = Self.emptyResult()
         var answered: Int32 = 0

@@ -116,7 +116,9 @@ enum DriverStoreRoutes {
                 Managed: d.managed, Signer: receipt?.signer ?? "none (staged by hand)", Source: receipt?.source ?? d.folder,
                 InstalledAt: receipt?.installed_at, ArchiveSHA256: receipt?.archive_sha256, Folder: d.folder,
                 Newest: newest[d.manifest.name] == d.folder,
-                Connections: open.filter { $0.driver.installed.folder == d.folder }.map(\.name))
+                Connections: open.filter { $0.driver.installed.folder == d.folder }.map(\.name),
+                Isolation: app.config.isolation(of: d.manifest.name).rawValue,
+                Runtime: app.loader.runtime(of: d)?.status)
         }.sorted { ($0.Name, DriverVersion($0.Version) ?? DriverVersion("0")!) < ($1.Name, DriverVersion($1.Version) ?? DriverVersion("0")!) }
     }
 

@@ -6,7 +6,7 @@ import Foundation
 import SpiderModels
 
 struct PreConnection {
-    let driver: LoadedDriver
+    let driver: any DriverRuntime
     let credential: CredentialRecord
     let call: CallState
 
@@ -46,7 +46,7 @@ struct PreConnection {
     /// once they decode as `T`.
     func run<T: Decodable>(_ operation: String, _ request: some Encodable, checkedAs type: T.Type) throws -> APIResponse {
         let name = "preconfig:\(credential.name)"
-        let handle: OpaquePointer
+        let handle: DriverHandle
         switch driver.connect(name: name, credentials: credential.keyValues, region: []) {
         case .success(let h): handle = h
         case .failure(let failure):

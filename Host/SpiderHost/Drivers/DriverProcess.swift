@@ -1,0 +1,389 @@
+// One running `spider-driver-host` with one driver in it: started with a clean slate (its socket on
+// fd 3, nothing else open, an empty signal mask, its own process group, a memory limit), then
+// requests go to it and answers come back matched by id, any number at once. Its log lines and
+// whatever it prints reach spiderd's log. When it ends — a crash, exit(), the memory limit, a kill —
+// every request still waiting fails with how it ended and its last words.
+import DriverWire
+import Foundation
+import Glibc
+import Logging
+import SpiderDriverABI
+import Synchronization
+
+final class DriverProcess: Sendable {
+    /// How to start one: the helper program and what it gets.
+    struct Launch: Sendable {
+        var helperPath: String
+        var memoryLimitMB: Int
+        /// Seconds before the first restart after the process ended; doubles with each end in a row.
+        var restartPause: Double
+        var logger: Logger
+    }
+
+    let pid: pid_t
+    let generation: Int
+    let abiVersion: UInt32
+    let offersTryCall: Bool
+    private let fd: Int32
+    private let label: String
+    private let logger: Logger
+    /// Held while a frame is written; true once the socket is closed (its number may be reused).
+    private let writing = Mutex(false)
+    private let state = Mutex(State())
+    private let lastWords = Mutex<[String]>([])
+    private let stderrDone = DispatchSemaphore(value: 0)
+    /// What to do when the process ends; nil once it has run.
+    private let endHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Set when spiderd ends the process on purpose (it is stopping): its end is no news then.
+    private let stopping = Atomic<Bool>(false)
+
+    private struct State {
+        var nextID: UInt64 = 1
+        var waiting: [UInt64: Waiter] = [:]
+        var ended: String?
+    }
+
+    /// One request waiting for its answer.
+    private final class Waiter: Sendable {
+        let done = DispatchSemaphore(value: 0)
+        let answer = Mutex<Result<WireFrame, Ended>?>(nil)
+        let call: CallState?
+        init(call: CallState?) { self.call = call }
+        func finish(_ result: Result<WireFrame, Ended>) {
+            answer.withLock { $0 = $0 ?? result }
+            done.signal()
+        }
+    }
+
+    /// The process ended (the text says how, with its last words).
+    struct Ended: Error, Sendable { let reason: String }
+
+    /// Why starting failed: the driver could not be loaded in the helper, or the helper not started.
+    struct StartFailure: Error { let reason: String }
+
+    /// Starts the helper, hands it the driver, and waits for its READY.
+    static func start(_ driver: InstalledDriver, dataDir: String, generation: Int, launch: Launch) throws(StartFailure) -> DriverProcess {
+        guard FileManager.default.isExecutableFile(atPath: launch.helperPath) else {
+            throw StartFailure(reason: "its helper program \(launch.helperPath) is missing (build it: swift build --product spider-driver-host)")
+        }
+        var pair: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw StartFailure(reason: "socketpair: \(String(cString: strerror(errno)))")
+        }
+        guard spider_wire_pipe(&output) == 0 else {
+            close(pair[0]); close(pair[1])
+            throw StartFailure(reason: "pipe2: \(String(cString: strerror(errno)))")
+        }
+        let pid: pid_t
+        do {
+            pid = try spawn(launch, socket: pair[1], output: output[1])
+        } catch {
+            pair.forEach { close($0) }
+            output.forEach { close($0) }
+            throw error
+        }
+        close(pair[1])
+        close(output[1])
+        let hello = WireFrame(kind: SPIDER_WIRE_HELLO, a: Int64(DriverLoader.hostABIRange.lowerBound),
+                              b: Int64(DriverLoader.hostABIRange.upperBound),
+                              fields: [Array(driver.libraryPath.utf8), Array(dataDir.utf8), Array(driver.label.utf8)])
+        let reply: WireFrame
+        do {
+            guard hello.write(to: pair[0]) else { throw WireFrame.ReadError.ended }
+            reply = try Self.firstReply(pair[0], seconds: 60)
+        } catch {
+            kill(pid, SIGKILL)
+            let ended = Self.reap(pid)
+            let words = Self.drain(output[0])
+            close(pair[0])
+            throw StartFailure(reason: "its process ended while it started (\(ended))\(words.isEmpty ? "" : "; it said: " + words.joined(separator: " / "))")
+        }
+        guard reply.kind == SPIDER_WIRE_READY else {
+            kill(pid, SIGKILL)
+            _ = Self.reap(pid)
+            close(pair[0]); close(output[0])
+            throw StartFailure(reason: reply.text(0) ?? "its process could not load it")
+        }
+        let process = DriverProcess(pid: pid, generation: generation, abiVersion: UInt32(clamping: reply.a), offersTryCall: reply.b == 1,
+                                    fd: pair[0], label: driver.label, logger: launch.logger)
+        let name = reply.text(0) ?? "", version = reply.text(1) ?? ""
+        guard name == driver.manifest.name, version == driver.manifest.version else {
+            process.stop()
+            throw StartFailure(reason: "the library says it is \(name) \(version) but its manifest says \(driver.manifest.name) \(driver.manifest.version)")
+        }
+        let printed = output[0]
+        Thread.detachNewThread { process.forwardOutput(printed) }
+        Thread.detachNewThread { process.readAnswers() }
+        return process
+    }
+
+    private init(pid: pid_t, generation: Int, abiVersion: UInt32, offersTryCall: Bool, fd: Int32, label: String, logger: Logger) {
+        self.pid = pid
+        self.generation = generation
+        self.abiVersion = abiVersion
+        self.offersTryCall = offersTryCall
+        self.fd = fd
+        self.label = label
+        var tagged = logger
+        tagged[metadataKey: "driver"] = .string(label)
+        tagged[metadataKey: "pid"] = .string(String(pid))
+        self.logger = tagged
+    }
+
+    var hasEnded: Bool { state.withLock { $0.ended != nil } }
+
+    /// `handler` runs once when the process ends (at once when it has), after every waiting request failed.
+    func onEnd(_ handler: @escaping @Sendable (String) -> Void) {
+        let reason = state.withLock { s -> String? in
+            if s.ended == nil { endHandler.withLock { $0 = handler } }
+            return s.ended
+        }
+        if let reason { handler(reason) }
+    }
+
+    // MARK: requests
+
+    /// Sends `frame` (its id is set here) and waits for the answer, or for the process's end.
+    /// A `call` that is cancelled meanwhile (client gone, host stopping) is cancelled in the driver.
+    func request(_ frame: WireFrame, call: CallState? = nil) -> Result<WireFrame, Ended> {
+        let (id, waiter) = register(call: call)
+        guard let waiter else { return .failure(Ended(reason: endedReason)) }
+        send(frame, id: id, waiter: waiter)
+        call?.whenCancelled { [weak self] in self?.sendCancel(id) }
+        waiter.done.wait()
+        return waiter.answer.withLock { $0 } ?? .failure(Ended(reason: endedReason))
+    }
+
+    /// Like `request`, waiting at most `bound` (for try_call on an I/O thread): nil when the answer
+    /// did not come in time; it is dropped when it comes.
+    func request(_ frame: WireFrame, within bound: DispatchTimeInterval) -> Result<WireFrame, Ended>? {
+        let (id, waiter) = register(call: nil)
+        guard let waiter else { return .failure(Ended(reason: endedReason)) }
+        send(frame, id: id, waiter: waiter)
+        if waiter.done.wait(timeout: .now() + bound) == .timedOut {
+            state.withLock { _ = $0.waiting.removeValue(forKey: id) }
+            return waiter.answer.withLock { $0 }   // it may have come just now
+        }
+        return waiter.answer.withLock { $0 }
+    }
+
+    /// Sends a frame that needs no answer.
+    func post(_ frame: WireFrame) {
+        _ = write(frame)
+    }
+
+    private func write(_ frame: WireFrame) -> Bool {
+        writing.withLock { closed in !closed && frame.write(to: fd) }
+    }
+
+    private func register(call: CallState?) -> (UInt64, Waiter?) {
+        state.withLock { s in
+            guard s.ended == nil else { return (0, nil) }
+            let id = s.nextID
+            s.nextID += 1
+            let waiter = Waiter(call: call)
+            s.waiting[id] = waiter
+            return (id, waiter)
+        }
+    }
+
+    private func send(_ frame: WireFrame, id: UInt64, waiter: Waiter) {
+        var frame = frame
+        frame.id = id
+        let sent = write(frame)
+        if !sent {
+            // The reader thread notices the end and fails every waiter; this one may already be gone.
+            state.withLock { _ = $0.waiting.removeValue(forKey: id) }
+            waiter.finish(.failure(Ended(reason: endedReason)))
+        }
+    }
+
+    private func sendCancel(_ id: UInt64) {
+        post(WireFrame(kind: SPIDER_WIRE_CANCEL, id: id))
+    }
+
+    private var endedReason: String {
+        state.withLock { $0.ended } ?? "its process is gone"
+    }
+
+    /// Ends the process (SIGKILL; its reader thread reaps it and reports the end).
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        kill(pid, SIGKILL)
+    }
+
+    // MARK: the process's side
+
+    private func readAnswers() {
+        var problem: String?
+        while true {
+            let frame: WireFrame
+            do {
+                frame = try WireFrame.read(from: fd)
+            } catch .ended {
+                break
+            } catch .malformed(let what) {
+                problem = "it sent \(what)"
+                break
+            } catch {
+                break
+            }
+            switch frame.kind {
+            case SPIDER_WIRE_RESULT, SPIDER_WIRE_PONG:
+                state.withLock { $0.waiting.removeValue(forKey: frame.id) }?.finish(.success(frame))
+            case SPIDER_WIRE_LOG:
+                let text = frame.text(0) ?? ""
+                switch Int32(frame.a) {
+                case Int32(SPIDER_LOG_DEBUG): logger.debug("\(text)")
+                case Int32(SPIDER_LOG_WARN): logger.warning("\(text)")
+                case Int32(SPIDER_LOG_ERROR): logger.error("\(text)")
+                default: logger.info("\(text)")
+                }
+            case SPIDER_WIRE_PROGRESS:
+                state.withLock { $0.waiting[frame.id] }?.call?.recordProgress(UInt64(bitPattern: frame.a))
+            default:
+                problem = "it sent a frame of unknown kind \(frame.kind)"
+            }
+            if problem != nil { break }
+        }
+        kill(pid, SIGKILL)   // it may still run (a malformed frame); reaping below waits for the end either way
+        shutdown(fd, Int32(SHUT_RDWR))
+        var reason = problem.map { "spiderd ended it: \($0)" } ?? Self.reap(pid)
+        if problem != nil { _ = Self.reap(pid) }
+        _ = stderrDone.wait(timeout: .now() + 2)   // its last lines, if it printed any before it died
+        let words = lastWords.withLock { $0 }
+        if !words.isEmpty { reason += "; its last words: " + words.joined(separator: " / ") }
+        let (waiting, handler) = state.withLock { s -> ([Waiter], (@Sendable (String) -> Void)?) in
+            s.ended = reason
+            defer { s.waiting = [:] }
+            return (Array(s.waiting.values), endHandler.withLock { h in defer { h = nil }; return h })
+        }
+        writing.withLock { closed in closed = true; close(fd) }
+        if stopping.load(ordering: .relaxed) {
+            logger.debug("the driver's process \(pid) was stopped")
+        } else {
+            logger.warning("the driver's process \(pid) ended: \(reason)")
+        }
+        // The owner learns of the end before any waiting caller: a caller's next request must
+        // already find the driver restarting (or disabled), not this process.
+        handler?(reason)
+        waiting.forEach { $0.finish(.failure(Ended(reason: reason))) }
+    }
+
+    /// What the process prints goes to spiderd's log; its last lines are kept for the reason it ended.
+    private func forwardOutput(_ pipe: Int32) {
+        defer { close(pipe); stderrDone.signal() }
+        var pending = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(pipe, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            pending.append(contentsOf: chunk[0..<n])
+            while let newline = pending.firstIndex(of: 10) {
+                emit(String(decoding: pending[..<newline], as: UTF8.self))
+                pending.removeSubrange(...newline)
+            }
+        }
+        if !pending.isEmpty { emit(String(decoding: pending, as: UTF8.self)) }
+    }
+
+    private func emit(_ line: String) {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return }
+        logger.warning("output: \(text)")
+        // Stack frames ("12  libc.so.6  0x00007f…") and their headings say where, not what: the
+        // last words keep the sentences (glibc's "double free detected", Swift's "Fatal error: …").
+        guard !Self.isStackTraceLine(text) else { return }
+        lastWords.withLock { words in
+            words.append(String(text.prefix(300)))
+            if words.count > 3 { words.removeFirst(words.count - 3) }
+        }
+    }
+
+    static func isStackTraceLine(_ text: String) -> Bool {
+        if text.hasPrefix("Current stack trace") || text.hasPrefix("Stack dump") || text.hasPrefix("*** ") { return true }
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        return words.count >= 3 && Int(words[0]) != nil && words.dropFirst().contains { $0.hasPrefix("0x") }
+    }
+
+    // MARK: starting and ending
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    /// posix_spawn of the helper: the socket becomes its fd 3, its output the pipe, stdin /dev/null,
+    /// nothing else open; an empty signal mask, default dispositions, a process group of its own.
+    private static func spawn(_ launch: Launch, socket: Int32, output: Int32) throws(StartFailure) -> pid_t {
+        // fd 3 must be the socket: move it out of the way first if it already is (dup2 onto itself
+        // would keep close-on-exec).
+        let moved = socket == 3 ? fcntl(3, F_DUPFD_CLOEXEC, 10) : -1
+        defer { if moved >= 0 { close(moved) } }
+        let socket = moved >= 0 ? moved : socket
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        posix_spawn_file_actions_adddup2(&actions, socket, 3)
+        guard let closeFrom, closeFrom(&actions, 4) == 0 else {
+            throw StartFailure(reason: "this C library cannot close a child's other descriptors (posix_spawn_file_actions_addclosefrom_np, glibc 2.34)")
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let arguments = [launch.helperPath] + (launch.memoryLimitMB > 0 ? ["--memory-limit-mb", String(launch.memoryLimitMB)] : [])
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        // spiderd's environment (proxies, locale), minus what was meant for spiderd alone. Swift's
+        // backtracer stays off unless the operator asked for it: a crashed driver's process should end
+        // at once, and its last words be the driver's, not a backtrace.
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET"] { environment[name] = nil }
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, launch.helperPath, &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw StartFailure(reason: "cannot start \(launch.helperPath): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    /// The helper's first frame (READY or FAILED), waited for at most `seconds`.
+    private static func firstReply(_ fd: Int32, seconds: Int32) throws -> WireFrame {
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&ready, 1, seconds * 1000) == 1 else { throw WireFrame.ReadError.malformed("no answer within \(seconds) s") }
+        return try WireFrame.read(from: fd)
+    }
+
+    /// Waits for the process to end; how it ended, in words.
+    private static func reap(_ pid: pid_t) -> String {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return "it ended (its exit status is unknown: \(String(cString: strerror(errno))))" }
+        }
+        let signal = status & 0x7f
+        if signal == 0 { return "it exited with status \((status >> 8) & 0xff)" }
+        return "it was killed by \(DriverCrashGuard.describe(signal))"
+    }
+
+    /// Whatever the helper printed before it ended (while starting).
+    private static func drain(_ pipe: Int32) -> [String] {
+        defer { close(pipe) }
+        var bytes = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(pipe, $0.baseAddress!, $0.count) }
+            guard n > 0 else { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(3).map { String($0.prefix(300)) }
+    }
+}
