@@ -20,6 +20,7 @@ public final class SpiderApp: Sendable {
     let connections: ConnectionManager
     let catalogCache: CatalogCache
     let workers: NIOThreadPool
+    private let dataLock: DataFolderLock
     private let callsInFlight = Mutex<[ObjectIdentifier: CallState]>([:])
     let router = Routes.build()
 
@@ -29,6 +30,7 @@ public final class SpiderApp: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         chmod(config.dataDir, 0o700)
+        dataLock = try DataFolderLock(dataDir: config.dataDir)
         let secrets = try SecretBox(keyFile: config.dataDir + "/secret.key")
         store = try MetadataStore(path: config.dataDir + "/spider.sqlite", secrets: secrets)
         iids = try IIDStore(db: store.databasePool)

@@ -24,7 +24,9 @@ struct SocketTests {
     func secondHostRefused() throws {
         let host = try HostProcess()
         let c = try Fixtures.registerMock(host, tag: "first")
-        let (exit, output) = try ChildProcess.run(TestPaths.spiderd, host.arguments, in: host.folder, seconds: 60)
+        // Its own data folder, so only the socket is shared.
+        let arguments = ["--socket", host.socketPath, "--data-dir", host.folder.file("other-data"), "--drivers-dir", TestPaths.stagedDrivers]
+        let (exit, output) = try ChildProcess.run(TestPaths.spiderd, arguments, in: host.folder, seconds: 60)
         #expect(exit != .code(0) && exit != .signal(SIGKILL), "the second spiderd ended with \(exit): \(output)")
         if case .signal = exit { Issue.record("the second spiderd crashed (\(exit)): \(output)") }
         #expect(output.lowercased().contains("another"), "the message says another host serves the socket: \(output)")
@@ -33,6 +35,24 @@ struct SocketTests {
         // The first host keeps serving on its socket.
         #expect(FileFacts.isSocket(host.socketPath))
         host.expectReady()
+        try host.must("GET", "/spider/vmspec" + c.query)
+    }
+
+    @Test("a second spiderd on the same data folder (another socket) exits non-zero naming the folder and the first host's pid")
+    func secondHostOnDataFolderRefused() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "first")
+        let arguments = ["--socket", host.folder.file("sock/other.sock"), "--data-dir", host.dataDir, "--drivers-dir", TestPaths.stagedDrivers]
+        let (exit, output) = try ChildProcess.run(TestPaths.spiderd, arguments, in: host.folder, seconds: 60)
+        #expect(exit == .code(1), "the second spiderd ended with \(exit): \(output)")
+        let pid = try #require(host.processID)
+        #expect(output.contains(host.dataDir) && output.contains("pid \(pid)"), "names the folder and the first host: \(output)")
+        #expect(!FileFacts.isSocket(host.folder.file("sock/other.sock")), "the second host never served")
+        try host.must("GET", "/spider/vmspec" + c.query)
+
+        // Once the first host has stopped (even killed), the folder is free again.
+        #expect(host.killHard() == .signal(SIGKILL))
+        try host.start()
         try host.must("GET", "/spider/vmspec" + c.query)
     }
 
