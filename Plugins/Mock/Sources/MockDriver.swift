@@ -37,7 +37,7 @@ final class MockDriver: SpiderDriver {
         let settings = try ConnectionSettings(info)
         if settings.connectLatencyMs > 0 { usleep(useconds_t(settings.connectLatencyMs) * 1_000) }  // connect has no cancellation
         let tenant = try tenants.tenant(settings.mockName)
-        host.log(.debug, "connection '\(info.connectionName)': tenant '\(settings.mockName)', region "
+        host.log(.debug, "connection '\(info.connectionName)': \((try? TenantFile.label(for: settings.mockName)) ?? "tenant ?"), region "
                  + "'\(settings.region?.name ?? "(none: pre-connection)")', zone '\(settings.zone)'")
         return MockConnection(settings: settings, tenant: tenant)
     }

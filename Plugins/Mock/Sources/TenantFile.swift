@@ -12,22 +12,51 @@ struct TenantFile: Sendable {
 
     init(mockName: String, directory: String) throws {
         self.mockName = mockName
-        self.path = directory.isEmpty ? nil : directory + "/" + (try TenantFile.fileName(for: mockName))
+        guard !directory.isEmpty else {
+            path = nil
+            return
+        }
+        let path = directory + "/" + (try TenantFile.fileName(for: mockName))
+        self.path = path
+        // Earlier versions put the readable name in the file name: keep that state under the new name.
+        let earlier = directory + "/" + (try TenantFile.earlierFileName(for: mockName))
+        if !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: earlier) {
+            guard rename(earlier, path) == 0 else {
+                throw DriverError.internal("mock \(try TenantFile.label(for: mockName)): cannot rename \(earlier) to \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        AtomicFile.removeLeftovers(of: path)
     }
 
-    /// `tenant-<readable part>-<hash>.json`: the readable part keeps letters, digits, `.`, `_` and `-`;
-    /// the hash of the full name keeps two names that sanitize alike apart.
-    /// The hash is libcrypto's SHA-256 of the name's UTF-8, in lower-case hex, cut to 12 digits.
+    /// `tenant-<hash>.json`: MockName is a credential value, so neither the file name nor a log line
+    /// carries it; the hash (libcrypto's SHA-256 of the name's UTF-8, 16 lower-case hex digits)
+    /// tells tenants apart.
     static func fileName(for mockName: String) throws -> String {
+        "tenant-\(try digest(mockName, digits: 16)).json"
+    }
+
+    /// How log lines and errors name a tenant: "tenant <hash>".
+    static func label(for mockName: String) throws -> String {
+        "tenant \(try digest(mockName, digits: 16))"
+    }
+
+    /// The name earlier versions used: `tenant-<readable part>-<12-digit hash>.json`.
+    static func earlierFileName(for mockName: String) throws -> String {
         let readable = String(mockName.unicodeScalars.prefix(48).map { scalar -> Character in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": Character(scalar)
             default: "_"
             }
         })
-        let digest = DriverCrypto.hex(try DriverCrypto.sha256(Array(mockName.utf8))).prefix(12)
-        return "tenant-\(readable)-\(digest).json"
+        return "tenant-\(readable)-\(try digest(mockName, digits: 12)).json"
     }
+
+    private static func digest(_ mockName: String, digits: Int) throws -> String {
+        String(DriverCrypto.hex(try DriverCrypto.sha256(Array(mockName.utf8))).prefix(digits))
+    }
+
+    /// How messages name this tenant.
+    var label: String { (try? TenantFile.label(for: mockName)) ?? "tenant ?" }
 
     /// The saved state, a fresh one when there is no file yet, or INTERNAL naming the file.
     func load() throws -> TenantState {
@@ -37,7 +66,7 @@ struct TenantFile: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw DriverError.internal("mock tenant '\(mockName)': cannot read its state file \(path): \(error.localizedDescription)")
+            throw DriverError.internal("mock \(label): cannot read its state file \(path): \(error.localizedDescription)")
         }
         let state: TenantState
         do {
@@ -51,13 +80,13 @@ struct TenantFile: Sendable {
             throw corrupt(path, "format \(state.format) is not the supported format \(TenantState.currentFormat)")
         }
         guard state.mockName == mockName else {
-            throw corrupt(path, "it belongs to MockName '\(state.mockName)'")
+            throw corrupt(path, "it belongs to another MockName")
         }
         return state
     }
 
     private func corrupt(_ path: String, _ reason: String) -> DriverError {
-        .internal("mock tenant '\(mockName)': its state file \(path) is corrupt (\(reason)); "
+        .internal("mock \(label): its state file \(path) is corrupt (\(reason)); "
                   + "repair the file or move it away to start this tenant empty")
     }
 
@@ -69,12 +98,12 @@ struct TenantFile: Sendable {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             data = try encoder.encode(state)
         } catch {
-            throw DriverError.internal("mock tenant '\(mockName)': cannot encode its state: \(error)")
+            throw DriverError.internal("mock \(label): cannot encode its state: \(error)")
         }
         do {
             try AtomicFile.write(data, to: path)
         } catch {
-            throw DriverError.internal("mock tenant '\(mockName)': cannot save its state file \(path): \(error)")
+            throw DriverError.internal("mock \(label): cannot save its state file \(path): \(error)")
         }
     }
 }
@@ -85,6 +114,17 @@ enum AtomicFile {
         let step: String
         let code: Int32
         var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Removes the temporary files of writes to `path` whose process has ended (a crash between the
+    /// write and its rename leaves one; a live process may still be writing its own).
+    static func removeLeftovers(of path: String) {
+        let folder = (path as NSString).deletingLastPathComponent, prefix = (path as NSString).lastPathComponent + ".tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap { Int32($0) } ?? 0
+            if pid > 0, kill(pid, 0) == 0 || errno == EPERM { continue }
+            unlink(folder + "/" + name)
+        }
     }
 
     static func write(_ data: Data, to path: String) throws {

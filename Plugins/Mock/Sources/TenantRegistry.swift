@@ -33,7 +33,7 @@ final class TenantRegistry: Sendable {
             throw error
         }
         tenants.withLock { $0[mockName] = tenant }
-        host.log(.info, "mock tenant '\(mockName)' ready (state file \(file.path ?? "none: memory only"))")
+        host.log(.info, "mock \(file.label) ready (state file \(file.path ?? "none: memory only"))")
         return tenant
     }
 }
