@@ -145,4 +145,48 @@ struct BadRequestTests {
         #expect(try host.must("GET", "/spider/vpc" + c.query).decode(VPCList.self).vpc.map(\.IId.NameId) == ["vpc-small"])
         host.expectReady()
     }
+
+    @Test("names with control or invisible characters, and the names . and .., are 400 naming the field and the character",
+          arguments: [("a\u{0}b", "U+0000"), ("bell\u{7}", "U+0007"), ("abc\u{202E}txt", "U+202E"), ("zero\u{200B}width", "U+200B"),
+                      ("bom\u{FEFF}", "U+FEFF"), (".", "path step"), ("..", "path step")])
+    func invisibleAndPathNames(_ name: String, _ words: String) throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "names")
+        try host.expect("POST", "/spider/vpc", json: Requests.vpc(c.name, name), status: 400, mentioning: ["ReqInfo.Name", words])
+        try host.expect("POST", "/spider/credential", json: ["CredentialName": name, "ProviderName": "MOCK",
+                                                             "KeyValueInfoList": [["Key": "MockName", "Value": "x"]]],
+                        status: 400, mentioning: ["CredentialName", words])
+        #expect(try host.must("GET", "/spider/vpc" + c.query).decode(VPCList.self).vpc.isEmpty)
+        host.expectReady()
+    }
+
+    @Test("a key named twice in one object is 400 naming it (Go takes the last, Foundation the first: the host takes neither)")
+    func duplicateKeys() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "dupkeys")
+        let bodies = [
+            (#"{"ConnectionName": "\#(c.name)", "ConnectionName": "other", "ReqInfo": {"Name": "v1", "IPv4_CIDR": "10.0.0.0/16"}}"#, "ConnectionName"),
+            (#"{"ConnectionName": "\#(c.name)", "ReqInfo": {"Name": "v1", "IPv4_CIDR": "10.0.0.0/16", "Name": "v2"}}"#, "ReqInfo.Name"),
+            (#"{"ConnectionName": "\#(c.name)", "ReqInfo": {"Name": "v1", "IPv4_CIDR": "10.0.0.0/16", "N\u0061me": "v2"}}"#, "ReqInfo.Name"),
+            (#"{"ConnectionName": "\#(c.name)", "ReqInfo": {"Name": "v1", "IPv4_CIDR": "10.0.0.0/16", "SubnetInfoList": [{"Name": "a", "IPv4_CIDR": "10.0.1.0/24"}, {"Name": "b", "Name": "c", "IPv4_CIDR": "10.0.2.0/24"}]}}"#, "ReqInfo.SubnetInfoList[1].Name"),
+        ]
+        for (body, key) in bodies {
+            try host.expect("POST", "/spider/vpc", body: Data(body.utf8), status: 400, mentioning: [key, "twice"])
+        }
+        // The same key in two different objects is fine.
+        try host.must("POST", "/spider/vpc", body: Data(#"{"ConnectionName": "\#(c.name)", "ReqInfo": {"Name": "v1", "IPv4_CIDR": "10.0.0.0/16", "SubnetInfoList": [{"Name": "a", "IPv4_CIDR": "10.0.1.0/24"}]}}"#.utf8))
+        #expect(try host.must("GET", "/spider/vpc" + c.query).decode(VPCList.self).vpc.map(\.IId.NameId) == ["v1"])
+    }
+
+    @Test("DriverLibFileName is a file name: a path is 400; CB-Spider's own names are accepted and the answer says which library serves")
+    func driverLibFileName() throws {
+        let host = try HostProcess()
+        try host.expect("POST", "/spider/driver", json: ["DriverName": "d1", "ProviderName": "MOCK", "DriverLibFileName": "../../tmp/evil.so"],
+                        status: 400, mentioning: ["DriverLibFileName"])
+        try host.expect("POST", "/spider/driver", json: ["DriverName": "d1", "ProviderName": "MOCK", "DriverLibFileName": "/tmp/evil.so"],
+                        status: 400, mentioning: ["DriverLibFileName"])
+        let made = try host.must("POST", "/spider/driver", json: ["DriverName": "d1", "ProviderName": "MOCK", "DriverLibFileName": "mock-driver-v1.0.so"])
+        #expect(made.json["DriverLibFileName"] as? String == "libspider-driver-mock.so", "\(made.text)")
+        #expect(try host.must("GET", "/spider/driver/d1").json["DriverLibFileName"] as? String == "libspider-driver-mock.so")
+    }
 }

@@ -55,4 +55,36 @@ struct HTTPProtocolTests {
         #expect(!(responses.first?.message.isEmpty ?? true), "the 400 says what was wrong: \(responses)")
         host.expectReady()
     }
+
+    @Test("a Content-Length past what an Int holds (2^63, 2^64 - 1) is 413 at once, not a wait for the body; past 64 bits, 400",
+          arguments: [("9223372036854775808", 413), ("18446744073709551615", 413), ("1000000000000000000000000000000", 400)])
+    func hugeContentLength(_ length: String, _ status: Int) throws {
+        let host = try HostProcess()
+        let connection = try RawConnection(host.socketPath)
+        connection.send("POST /spider/vpc HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.map(\.status) == [status], "\(responses)")
+        #expect(responses.first?.message.contains(status == 413 ? length : "Content-Length") == true, "\(responses)")
+        host.expectReady()
+    }
+
+    @Test("Expect: 100-continue gets 100 Continue before the body is sent, then the answer")
+    func expectContinue() throws {
+        let host = try HostProcess()
+        let body = #"{"CredentialName":"cont","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"MockName","Value":"x"}]}"#
+        let connection = try RawConnection(host.socketPath)
+        connection.send("POST /spider/credential HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+        let interim = connection.receive(until: "\r\n\r\n")
+        #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "the host says go on before the body: \(interim)")
+        connection.send(body)
+        connection.send("GET /spider/credential/cont HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.map(\.status) == [200, 200], "\(responses)")
+        // Too large: 413 straight away, no 100.
+        let large = try RawConnection(host.socketPath)
+        large.send("POST /spider/credential HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\nExpect: 100-continue\r\n\r\n")
+        #expect(RawResponse.parseAll(large.receiveAll()).map(\.status) == [413])
+        host.expectReady()
+    }
 }

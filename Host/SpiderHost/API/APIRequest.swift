@@ -32,6 +32,9 @@ struct APIRequest: Sendable {
     /// Decodes the JSON body; a malformed body or a missing field is a 400 that names it.
     func decode<T: Decodable>(_ type: T.Type, what: String) throws -> T {
         guard !body.isEmpty else { throw HostError.badRequest("\(what): the request body is empty; send a JSON object") }
+        if let twice = DuplicateJSONKeys.first(in: body) {
+            throw HostError.badRequest("\(what): the key \(twice) appears twice in one object; send it once")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch let error as DecodingError {
@@ -44,6 +47,9 @@ struct APIRequest: Sendable {
         if let name = query["ConnectionName"], !name.isEmpty { return name }
         if !body.isEmpty {
             struct Carrier: Decodable { var ConnectionName: String? }
+            if let twice = DuplicateJSONKeys.first(in: body) {
+                throw HostError.badRequest("request body: the key \(twice) appears twice in one object; send it once")
+            }
             let carrier: Carrier
             do {
                 carrier = try JSONDecoder().decode(Carrier.self, from: Data(body))

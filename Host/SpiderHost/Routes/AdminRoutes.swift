@@ -99,6 +99,8 @@ enum AdminRoutes {
         try validateProvider(d.ProviderName)
         let provider = d.ProviderName.uppercased()
         let file = d.DriverLibFileName ?? ""
+        // A file name, never a path: spiderd loads only installed drivers, whatever this says.
+        if !file.isEmpty { try validateName(file, field: "DriverLibFileName") }
         var (installed, problems) = app.catalog.scan()
         var candidates = installed.filter { $0.manifest.provider.uppercased() == provider }
         if candidates.isEmpty, !app.config.registries.isEmpty {
@@ -118,8 +120,12 @@ enum AdminRoutes {
         guard names.count == 1, let chosen = DriverCatalog.newest(pool) else {
             throw HostError.badRequest("provider '\(provider)' has several drivers (\(names.sorted().joined(separator: ", "))); name one in DriverLibFileName")
         }
-        let record = DriverRecord(name: d.DriverName, provider: provider,
-                                  libFile: file.isEmpty ? chosen.manifest.library : file, driverID: chosen.manifest.name)
+        // CB-Spider's scripts name CB-Spider's own libraries ("mock-driver-v1.0.so"): accepted, but the
+        // answer says which library really serves the driver.
+        if !file.isEmpty, exact.isEmpty {
+            app.logger.info("driver '\(d.DriverName)': DriverLibFileName '\(file)' names no installed driver; \(chosen.manifest.library) (\(chosen.label)) serves provider \(provider)")
+        }
+        let record = DriverRecord(name: d.DriverName, provider: provider, libFile: chosen.manifest.library, driverID: chosen.manifest.name)
         try app.store.addDriver(record)
         return info(record)
     }

@@ -46,9 +46,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             rejecting = false
             busy = true
             requestID &+= 1
-            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > app.config.maxBodyBytes {
-                reject(context, tooLarge: length)
+            // Digits too many for an Int are a body too large all the same (not a wait for it).
+            if let declared = h.headers.first(name: "content-length")?.trimmingCharacters(in: .whitespaces),
+               !declared.isEmpty, declared.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+               (Int(declared) ?? Int.max) > app.config.maxBodyBytes {
+                reject(context, tooLarge: declared)
                 return
+            }
+            // A client that waits to be told to send its body (curl does for large ones) is told at once.
+            if h.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
             }
             let id = requestID
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -89,7 +96,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    private func reject(_ context: ChannelHandlerContext, tooLarge length: Int?) {
+    private func reject(_ context: ChannelHandlerContext, tooLarge length: String?) {
         rejecting = true
         requestTimer?.cancel()
         let size = length.map { "\($0) bytes" } ?? "more than \(app.config.maxBodyBytes) bytes"

@@ -17,7 +17,9 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         if !responseOpen {
-            let body = APIResponse.error(.badRequest("the request is not valid HTTP/1.1 (\(parseError))")).body
+            let what = parseError == .invalidContentLength
+                ? "its Content-Length is not a number of bytes (at most 2^64 - 1)" : "\(parseError)"
+            let body = APIResponse.error(.badRequest("the request is not valid HTTP/1.1 (\(what))")).body
             let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.count)),
                                        ("connection", "close")])
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
@@ -31,7 +33,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head: responseOpen = true  // the host never sends 1xx answers
+        case .head(let head): responseOpen = head.status.code >= 200   // a 100 Continue is followed by the answer
         case .end: responseOpen = false
         default: break
         }

@@ -140,10 +140,17 @@ final class ChangeCounter: @unchecked Sendable {  // used by one request on one 
     var count = 0
 }
 
-/// Names must be usable in a URL path segment and a log line.
+/// Names must be usable in a URL path segment, a file name and a log line, and read the same to
+/// everyone: no control characters (NUL among them) and no invisible formatting ones (zero-width
+/// spaces, bidirectional overrides), which would let two names look alike or a log line lie.
 func validateName(_ name: String, field: String) throws {
     guard !name.isEmpty else { throw HostError.badRequest("\(field) is required") }
     guard name.count <= 255 else { throw HostError.badRequest("\(field) is longer than 255 characters") }
+    if let hidden = name.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
+        let code = String(hidden.value, radix: 16, uppercase: true)
+        throw HostError.badRequest("\(field) must not contain control or invisible characters (it has U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))")
+    }
+    guard name != ".", name != ".." else { throw HostError.badRequest("\(field) '\(name)' is a path step, not a name") }
     guard !name.contains(where: { $0 == "/" || $0.isWhitespace || $0.isNewline }) else {
         throw HostError.badRequest("\(field) '\(name)' must not contain '/' or white space")
     }

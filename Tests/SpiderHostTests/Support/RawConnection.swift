@@ -53,6 +53,14 @@ final class RawConnection {
         return out
     }
 
+    /// Reads until what came holds `marker` (or the host closes, or the receive timeout passes).
+    func receive(until marker: String) -> String {
+        var out = Data()
+        var byte: UInt8 = 0
+        while !String(decoding: out, as: UTF8.self).contains(marker), recv(fd, &byte, 1, 0) == 1 { out.append(byte) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// True when the host has answered (or closed) by now; never waits.
     var hasAnswerOrEnd: Bool {
         var byte: UInt8 = 0
