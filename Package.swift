@@ -107,7 +107,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SpiderHostTests",
-            dependencies: ["SpiderClient", "SpiderModels", "SpiderHost", "TestEvents"],
+            dependencies: ["SpiderClient", "SpiderModels", "SpiderHost", "TestEvents",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Tests/SpiderHostTests"),
     ]
 )

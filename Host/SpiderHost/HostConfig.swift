@@ -28,6 +28,12 @@ public struct HostConfig: Sendable {
     public var requestTimeout: Double = 30
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeout: Double = 120
+    /// Seconds a request's line and headers may take from its first byte (a trickle cannot extend it).
+    public var headerTimeout: Double = 10
+    /// Client connections served at once (lowered to what the descriptor limit holds).
+    public var maxConnections = 4096
+    /// Places past the limit that serve one request each, so readyz and an operator get in.
+    public var reserveConnections = 16
     /// Threads that run blocking work (driver calls, database writes).
     public var workerThreads = 64
     /// Driver calls one request may run at once across connections (the dashboard's fan-out).

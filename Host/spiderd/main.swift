@@ -52,6 +52,15 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle keep-alive connection is closed.")
     var idleTimeout: Double = 120
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds a request's line and headers may take from their first byte (else 408; a trickle cannot extend it).")
+    var headerTimeout: Double = 10
+
+    @Option(name: .customLong("max-connections"), help: "Client connections served at once (lowered to fit the descriptor limit); past it, --reserve-connections places serve one request each and the rest are closed.")
+    var maxConnections: Int = 4096
+
+    @Option(name: .customLong("reserve-connections"), help: "Places past --max-connections that serve one request each (readyz, an operator).")
+    var reserveConnections: Int = 16
+
     @Option(name: .customLong("worker-threads"), help: "Threads for blocking work (driver calls, database writes).")
     var workerThreads: Int = 64
 
@@ -80,7 +89,8 @@ struct Spiderd: ParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        guard maxBody > 0, callTimeout > 0, catalogTTL > 0, requestTimeout > 0, idleTimeout > 0, workerThreads > 0, fanOutLimit > 0, (ioThreads ?? 1) > 0 else {
+        guard maxBody > 0, callTimeout > 0, catalogTTL > 0, requestTimeout > 0, idleTimeout > 0, headerTimeout > 0, maxConnections > 0,
+              reserveConnections >= 0, workerThreads > 0, fanOutLimit > 0, (ioThreads ?? 1) > 0 else {
             throw ValidationError("limits and timeouts must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
@@ -115,6 +125,9 @@ struct Spiderd: ParsableCommand {
         config.catalogTTL = catalogTTL
         config.requestTimeout = requestTimeout
         config.idleTimeout = idleTimeout
+        config.headerTimeout = headerTimeout
+        config.maxConnections = maxConnections
+        config.reserveConnections = reserveConnections
         config.workerThreads = workerThreads
         config.fanOutLimit = fanOutLimit
         if let ioThreads { config.ioThreads = ioThreads }

@@ -22,8 +22,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The call being served, cancelled if the client goes away before its answer.
     private var inFlight: CallState?
 
-    init(app: SpiderApp) {
+    /// A client in a reserve place (past the connection limit) gets one answer, then is closed.
+    private let oneRequest: Bool
+
+    init(app: SpiderApp, oneRequest: Bool = false) {
         self.app = app
+        self.oneRequest = oneRequest
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -41,6 +45,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h):
+            context.triggerUserOutboundEvent(HeaderDeadline.Event.headReceived, promise: nil)
             head = h
             body = nil
             rejecting = false
@@ -167,6 +172,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext, _ response: APIResponse, keepAlive: Bool) {
+        let keepAlive = keepAlive && !oneRequest
         busy = false
         inFlight = nil
         var headers = HTTPHeaders()
@@ -182,6 +188,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.triggerUserOutboundEvent(HeaderDeadline.Event.answered, promise: nil)
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
                 channel.close(promise: nil)

@@ -2,6 +2,8 @@
 import Foundation
 import Glibc
 import Logging
+import Synchronization
+import Dispatch
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -22,14 +24,35 @@ public final class SpiderServer {
     public func start() throws {
         let app = self.app
         let idle = TimeAmount.milliseconds(Int64(app.config.idleTimeout * 1000))
+        let headerTimeout = TimeAmount.milliseconds(Int64(app.config.headerTimeout * 1000))
+        let limiter = ConnectionLimiter(configured: app.config.maxConnections, reserve: app.config.reserveConnections, logger: app.logger)
+        let acceptProblems = AcceptProblemLog(logger: app.logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
-            .childChannelInitializer { channel in
+            // Out of descriptors (or another accept error): say so, and pause accepting a moment
+            // instead of spinning on a listening socket that stays readable.
+            .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
+                        acceptProblems.record(error)
+                        return .milliseconds(100)
+                    })
+                }
+            }
+            .childChannelInitializer { channel in
+                let admission = limiter.admit()
+                guard admission != .refused else {
+                    limiter.release()
+                    return channel.eventLoop.makeFailedFuture(ConnectionRefused())
+                }
+                channel.closeFuture.whenComplete { _ in limiter.release() }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(HeaderDeadline(timeout: headerTimeout, fromConnect: admission == .reserve),
+                                                                   position: .first)
                     try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, oneRequest: admission == .reserve))
                 }
             }
             .childChannelOption(.maxMessagesPerRead, value: 16)
@@ -97,5 +120,22 @@ public final class StopSignals: Sendable {
         var set = Self.signals
         var received: Int32 = 0
         while sigwait(&set, &received) != 0 {}
+    }
+}
+
+/// A client past the connection limit and its reserve: closed as soon as it is accepted.
+struct ConnectionRefused: Error {}
+
+/// Accept errors (EMFILE: out of descriptors) logged once per episode, not once per attempt.
+final class AcceptProblemLog: Sendable {
+    private let logger: Logger
+    private let lastLogged = Atomic<UInt64>(0)
+    init(logger: Logger) { self.logger = logger }
+
+    func record(_ error: IOError) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let last = lastLogged.load(ordering: .relaxed)
+        guard now &- last > 10_000_000_000 || last == 0, lastLogged.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+        logger.error("cannot accept client connections: \(error) (accepting again in 100 ms; lower --max-connections or raise the descriptor limit)")
     }
 }

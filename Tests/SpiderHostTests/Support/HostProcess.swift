@@ -24,7 +24,12 @@ final class HostProcess: Sendable {
     /// Starts a host. `driversDirs` defaults to the staged drivers; with `ownDrivers`, the host's
     /// own `drivers` folder (see `ownDriversDir`) comes first, for drivers built by the test.
     /// `extraArguments` are added to the command line (e.g. `["--call-timeout", "1"]`).
-    init(driversDirs: [String]? = nil, ownDrivers: Bool = false, extraArguments: [String] = [], start: Bool = true) throws {
+    /// With `descriptorLimit`, spiderd runs under that RLIMIT_NOFILE (prlimit(1) execs it: same pid).
+    let descriptorLimit: Int?
+
+    init(driversDirs: [String]? = nil, ownDrivers: Bool = false, extraArguments: [String] = [], descriptorLimit: Int? = nil,
+         start: Bool = true) throws {
+        self.descriptorLimit = descriptorLimit
         folder = try TempFolder()
         socketPath = folder.file("sock/spider.sock")
         dataDir = folder.file("data")
@@ -55,7 +60,10 @@ final class HostProcess: Sendable {
             throw TestFailure("spiderd is not built at \(TestPaths.spiderd) (run `swift build` or set SPIDERD)")
         }
         let notify = try NotifySocket(path: folder.file("notify.sock"))
-        let child = try ChildProcess.spawn(TestPaths.spiderd, arguments, outputPath: logPath, notifySocket: notify.path)
+        let (program, programArguments) = descriptorLimit.map {
+            ("/usr/bin/prlimit", ["--nofile=\($0):\($0)", "--", TestPaths.spiderd] + arguments)
+        } ?? (TestPaths.spiderd, arguments)
+        let child = try ChildProcess.spawn(program, programArguments, outputPath: logPath, notifySocket: notify.path)
         pid.withLock { $0 = child }
         let exited = try ProcessWatch(child)
         let ready = EventWait.until([notify, exited]) { notify.received("READY=1") || exited.hasEnded }

@@ -1,0 +1,83 @@
+// A request's head must arrive whole within --header-timeout of its first byte. The idle timeout
+// alone would not do: it starts again with every byte, so a client trickling one byte a second
+// could hold a connection (and a descriptor) for ever. Sits first in the pipeline, seeing raw bytes;
+// the HTTP handler tells it (outbound events) when a head has come and when its answer has gone.
+import NIOCore
+
+final class HeaderDeadline: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Outbound events from the HTTP handler.
+    enum Event: Sendable { case headReceived, answered }
+
+    private let timeout: TimeAmount
+    /// A client in a reserve place must send its request at once: the clock runs from its connect.
+    private let fromConnect: Bool
+    private var waitingForHead = true
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount, fromConnect: Bool = false) {
+        self.timeout = timeout
+        self.fromConnect = fromConnect
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if fromConnect, context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if fromConnect { arm(context) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        arm(context)
+        context.fireChannelRead(data)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        guard waitingForHead, timer == nil else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = bound.value
+            handler.expire(context)
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let event = event as? Event else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        switch event {
+        case .headReceived:
+            waitingForHead = false
+            timer?.cancel()
+            timer = nil
+        case .answered:
+            waitingForHead = true   // the next request's first byte starts its deadline
+        }
+        promise?.succeed(())
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    /// The head did not come in time: a 408 in the JSON envelope, written below the HTTP encoder.
+    private func expire(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard waitingForHead, context.channel.isActive else { return }
+        let seconds = Double(timeout.nanoseconds) / 1e9
+        let start = fromConnect ? "of connecting (past the connection limit, a client must ask at once)" : "of its first byte"
+        let body = #"{"message":"the request's head (its line and headers) was not complete within \#(seconds) s \#(start)"}"#
+        let head = "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n"
+        var buffer = context.channel.allocator.buffer(capacity: head.utf8.count + body.utf8.count)
+        buffer.writeString(head + body)
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+    }
+}
