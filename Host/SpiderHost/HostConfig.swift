@@ -38,6 +38,12 @@ public struct HostConfig: Sendable {
     public var workerThreads = 64
     /// Driver calls one request may run at once across connections (the dashboard's fan-out).
     public var fanOutLimit = 32
+    /// Calls one driver may run at once (of the worker threads), across its connections.
+    public var driverConcurrency = 32
+    /// Calls one connection may run at once.
+    public var connectionConcurrency = 16
+    /// Calls that may wait for a place, per driver and per connection; past them, 503 at once.
+    public var queuedCalls = 8
     /// Event-loop threads serving the socket (one per usable core by default).
     public var ioThreads = HostConfig.usableCores
     /// Where each driver's code runs, by driver name; others get `defaultIsolation`.

@@ -39,7 +39,8 @@ public final class SpiderApp: Sendable {
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger, isolation: { [config] in config.isolation(of: $0) },
                               launch: DriverProcess.Launch(helperPath: config.driverHostPath, memoryLimitMB: config.driverMemoryLimitMB,
                                                            restartPause: config.driverRestartPause, logger: logger))
-        connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger)
+        connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger,
+                                        limits: (config.driverConcurrency, config.connectionConcurrency, config.queuedCalls))
         catalogCache = CatalogCache(ttlSeconds: config.catalogTTL, logger: logger)
         workers = NIOThreadPool(numberOfThreads: config.workerThreads)
         workers.start()
@@ -49,16 +50,19 @@ public final class SpiderApp: Sendable {
         logger.info("registries: \(config.registries.isEmpty ? "none" : config.registries.joined(separator: ", ")); trusted keys in \(config.trustedKeysDir)")
     }
 
-    /// Stops the worker threads, waiting at most `grace` seconds for calls that ignore cancellation.
+    /// Stops the worker threads, waiting at most `grace` seconds for calls that ignore cancellation:
+    /// half of it for them to return, then the isolated drivers' processes are ended (which ends
+    /// their calls at once), then the rest.
     public func shutdown(grace: Double = 10) {
-        defer { loader.stopProcesses() }
         let done = DispatchSemaphore(value: 0)
         let workers = self.workers
         Thread.detachNewThread {
             try? workers.syncShutdownGracefully()
             done.signal()
         }
-        if done.wait(timeout: .now() + grace) == .timedOut {
+        let returned = done.wait(timeout: .now() + grace / 2) == .success
+        loader.stopProcesses()
+        if !returned, done.wait(timeout: .now() + grace / 2) == .timedOut {
             logger.warning("driver calls still running after \(grace) s; exiting without them")
         }
     }

@@ -67,6 +67,15 @@ struct Spiderd: ParsableCommand {
     @Option(name: .customLong("fan-out-limit"), help: "Driver calls one request may run at once across connections (dashboard).")
     var fanOutLimit: Int = 32
 
+    @Option(name: .customLong("driver-concurrency"), help: "Calls one driver may run at once across its connections (its share of --worker-threads; default half of them).")
+    var driverConcurrency: Int?
+
+    @Option(name: .customLong("connection-concurrency"), help: "Calls one connection may run at once (default 1/4 of --worker-threads).")
+    var connectionConcurrency: Int?
+
+    @Option(name: .customLong("queued-calls"), help: "Calls that may wait for a place, per driver and per connection, before 503 (default 1/8 of --worker-threads).")
+    var queuedCalls: Int?
+
     @Option(name: .customLong("io-threads"), help: "Event-loop threads serving the socket (default: one per usable core).")
     var ioThreads: Int?
 
@@ -102,6 +111,9 @@ struct Spiderd: ParsableCommand {
                 throw ValidationError("--isolation takes <driver>=process or <driver>=in-process (got '\(item)')")
             }
         }
+        guard (driverConcurrency ?? 1) > 0, (connectionConcurrency ?? 1) > 0, (queuedCalls ?? 0) >= 0 else {
+            throw ValidationError("--driver-concurrency and --connection-concurrency must be positive, --queued-calls 0 or more")
+        }
         guard driverMemoryLimit >= 0 else { throw ValidationError("--driver-memory-limit must be 0 or more MiB") }
         guard driverRestartPause >= 0, driverRestartPause <= 60 else { throw ValidationError("--driver-restart-pause must be 0 to 60 seconds") }
     }
@@ -130,6 +142,9 @@ struct Spiderd: ParsableCommand {
         config.reserveConnections = reserveConnections
         config.workerThreads = workerThreads
         config.fanOutLimit = fanOutLimit
+        config.driverConcurrency = driverConcurrency ?? max(1, workerThreads / 2)
+        config.connectionConcurrency = connectionConcurrency ?? max(1, workerThreads / 4)
+        config.queuedCalls = queuedCalls ?? max(1, workerThreads / 8)
         if let ioThreads { config.ioThreads = ioThreads }
         config.defaultIsolation = defaultIsolation
         for item in isolation {

@@ -156,3 +156,43 @@ struct IsolationTests {
         #expect(host.log.contains("mock tenant "), "the Mock's own log line came through its process\n\(host.logTail())")
     }
 }
+
+@Suite("Bulkheads: one cloud's share of worker threads")
+struct BulkheadTests {
+    @Test("more calls to a hanging cloud than worker threads: its share fills, the rest get 503 at once, other clouds go on, readyz and the dashboard say which is saturated")
+    func hangingCloud() throws {
+        // 16 worker threads: a driver may hold 8 (half), a connection 4, with 2 waiting each.
+        let host = try HostProcess(ownDrivers: true, extraArguments: ["--worker-threads", "16", "--call-timeout", "3"], start: false)
+        var driver = ThrowawayDriver(name: FaultyDriverSource.name, provider: FaultyDriverSource.provider, cSource: FaultyDriverSource.c)
+        driver.capabilities = FaultyDriverSource.capabilities
+        try driver.install(into: host.ownDriversDir, scratch: host.folder)
+        try host.start()
+        let stuck = try (0..<3).map { i in
+            try Fixtures.register(host, driver: "faulty-driver01", provider: FaultyDriverSource.provider, library: nil,
+                                  tag: "stuck\(i)", credentials: [("ApiKey", "k")], region: [("Region", "r1")])
+        }
+        let mock = try Fixtures.registerMock(host, tag: "beside-stuck")
+        for c in stuck { try host.must("GET", "/spider/vpc" + c.query) }   // connections open
+
+        // 30 calls that never return, ten per connection: more than the 16 worker threads.
+        let answers = concurrently(30) { i in try? host.call("GET", FaultyDriverSource.Fault.hang.route + stuck[i % 3].query) }
+        let statuses = answers.map { $0?.status ?? 0 }
+        let first503 = answers.compactMap { $0 }.first { $0.status == 503 }
+        #expect(first503?.text.contains("is saturated") == true && first503?.headers["retry-after"] != nil, "\(String(describing: first503))")
+        let refused = statuses.filter { $0 == 503 }.count, timedOut = statuses.filter { $0 == 504 }.count
+        #expect(refused + timedOut == 30, "\(statuses)")
+        #expect(timedOut <= 8 + 2 + 3 * 2, "at most the driver's 8 running and the queued ones waited: \(statuses)")
+        #expect(refused >= 30 - 16, "\(statuses)")
+
+        // The driver's 8 calls still hang in its process, holding 8 threads: the others are free.
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(mock.name, "vpc-01"))
+        try host.must("GET", "/spider/vpc/vpc-01" + mock.query)
+        // A new call waits in the (now empty) queue for a place that never frees, until its deadline.
+        try host.expect("GET", "/spider/vpc" + stuck[0].query, status: 504, mentioning: ["driver faulty 1.0.0 had no free place", "8 calls running"])
+        let ready = try host.must("GET", "/spider/readyz").json
+        #expect((ready["Saturated"] as? [String])?.contains { $0.hasPrefix("driver faulty 1.0.0: 8 calls running") } == true, "\(ready)")
+        let board = try host.must("GET", "/spider/dashboard").json["Connections"] as? [[String: Any]] ?? []
+        #expect(board.filter { ($0["Saturated"] as? String)?.contains("driver faulty") == true }.count == 3, "\(board)")
+        #expect(board.first { $0["ConnectionName"] as? String == mock.name }?["Saturated"] == nil)
+    }
+}

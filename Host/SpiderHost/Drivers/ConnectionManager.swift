@@ -11,11 +11,14 @@ final class OpenConnection: Sendable {
     let driver: any DriverRuntime
     private let handle: DriverHandle
     private let usage = Mutex<(inFlight: Int, closing: Bool)>((0, false))
+    /// The driver's share of worker threads, then this connection's (Bulkhead).
+    let bulkheads: [Bulkhead]
 
-    init(name: String, driver: any DriverRuntime, handle: DriverHandle) {
+    init(name: String, driver: any DriverRuntime, handle: DriverHandle, bulkheads: [Bulkhead] = []) {
         self.name = name
         self.driver = driver
         self.handle = handle
+        self.bulkheads = bulkheads
     }
 
     /// False once the driver's process that holds this connection has ended.
@@ -23,12 +26,22 @@ final class OpenConnection: Sendable {
 
     var capabilities: DriverCapabilities { driver.installed.manifest.capabilities }
 
-    /// Runs one operation; the handle stays open at least until it returns.
+    /// Runs one operation within the driver's and the connection's shares of worker threads; the
+    /// handle stays open at least until it returns.
     func call(_ operation: String, _ request: [UInt8], state: CallState) -> DriverOutcome {
+        var entered: [Bulkhead] = []
+        defer { entered.forEach { $0.leave() } }
+        for bulkhead in bulkheads {
+            if let refused = bulkhead.enter(state) { return .failure(refused) }
+            entered.append(bulkhead)
+        }
         guard admit() else { return closedFailure }
         defer { release() }
         return driver.call(handle, operation: operation, request: request, state: state)
     }
+
+    /// Which of its shares is full, if any.
+    var saturation: String? { bulkheads.lazy.compactMap(\.saturation).first }
 
     /// Offers an operation to the driver to answer at once; nil when it would block.
     func tryCall(_ operation: String, _ request: [UInt8]) -> DriverOutcome? {
@@ -78,14 +91,40 @@ final class ConnectionManager: Sendable {
     private let loader: DriverLoader
     private let logger: Logger
     private let open = Mutex<[String: OpenConnection]>([:])
+    /// One share of worker threads per driver version, shared by its connections.
+    private let driverBulkheads = Mutex<[String: Bulkhead]>([:])
+    private let limits: (driver: Int, connection: Int, queue: Int)
+    let saturation = SaturationGauge()
     /// One lock per config name: a connection that is slow to open holds only its own callers.
     private let opening = Mutex<[String: NSLock]>([:])
 
-    init(store: MetadataStore, provisioning: DriverProvisioning, loader: DriverLoader, logger: Logger) {
+    init(store: MetadataStore, provisioning: DriverProvisioning, loader: DriverLoader, logger: Logger,
+         limits: (driver: Int, connection: Int, queue: Int) = (32, 16, 8)) {
         self.store = store
         self.provisioning = provisioning
         self.loader = loader
         self.logger = logger
+        self.limits = limits
+    }
+
+    private func bulkheads(_ name: String, _ driver: any DriverRuntime) -> [Bulkhead] {
+        let shared = driverBulkheads.withLock { all in
+            if let hit = all[driver.installed.libraryPath] { return hit }
+            let made = Bulkhead(name: "driver \(driver.label)", limit: limits.driver, queue: limits.queue, setting: "--driver-concurrency",
+                                gauge: saturation)
+            all[driver.installed.libraryPath] = made
+            return made
+        }
+        return [shared, Bulkhead(name: "connection '\(name)'", limit: limits.connection, queue: limits.queue,
+                                 setting: "--connection-concurrency", gauge: saturation)]
+    }
+
+    /// The shares that are full right now ("driver faulty 1.0.0: 24 calls running, …").
+    var saturated: [String] {
+        guard saturation.anyFull else { return [] }
+        let drivers = driverBulkheads.withLock { Array($0.values) }.compactMap(\.saturation)
+        let connections = open.withLock { Array($0.values) }.compactMap { c in c.bulkheads.dropFirst().first?.saturation }
+        return (drivers + connections).sorted()
     }
 
     /// The connection if it is open already and alive (never blocks).
@@ -175,7 +214,7 @@ final class ConnectionManager: Sendable {
         switch driver.connect(name: name, credentials: credential.keyValues, region: regionKVs) {
         case .success(let handle):
             logger.info("opened connection '\(name)' with driver \(driver.label)")
-            return OpenConnection(name: name, driver: driver, handle: handle)
+            return OpenConnection(name: name, driver: driver, handle: handle, bulkheads: bulkheads(name, driver))
         case .failure(let failure):
             let error = failure.hostError(driver: driver.label, operation: "connect")
             throw HostError(status: error.status, message: "connection '\(name)': driver \(driver.label) refused to connect: \(error.message)")

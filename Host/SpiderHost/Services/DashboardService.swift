@@ -17,6 +17,8 @@ struct Dashboard: Codable, Sendable {
         var ElapsedMs: Int
         /// Why this connection's answer is missing or partial.
         var Error: String?
+        /// Its driver's or its own share of worker threads is full: new calls get 503 for now.
+        var Saturated: String?
     }
 
     var Connections: [Entry]
@@ -56,6 +58,7 @@ enum DashboardService {
         for kind in MappedKinds.all {
             out.Counts[kind.pathName] = app.iids.count(type: kind.type, connection: config.name)
         }
+        out.Saturated = app.connections.openConnection(config.name)?.saturation
         if live {
             do {
                 out.CloudCounts = try cloudCounts(app, config.name, call: call)
