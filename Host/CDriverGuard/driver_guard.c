@@ -3,11 +3,14 @@
 #define _GNU_SOURCE
 #include "driver_guard.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const int guarded_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT };
 #define GUARDED_COUNT (sizeof guarded_signals / sizeof guarded_signals[0])
@@ -20,6 +23,55 @@ static pthread_key_t alt_stack_key;   /* frees a thread's alternate stack when t
 /* Set while this thread runs a guarded body: where to jump on a crash. */
 static __thread sigjmp_buf *current_jump;
 static __thread int has_alt_stack;
+/* The file this thread's driver call writes when it takes the host down (see spider_guard_restart). */
+static __thread const char *current_marker;
+
+/* The host as it was started, kept from its first moment: re-executed after a memory fault. */
+static char *const *restart_argv;
+static char *const *restart_envp;
+static const char *restart_path;
+static int restart_first_closed = 3;   /* 4 when fd 3 is a socket systemd passed, to pass on again */
+
+void spider_guard_prepare_restart(const char *path, char *const *argv, char *const *envp, int keep_fd3)
+{
+    restart_path = path;
+    restart_argv = argv;
+    restart_envp = envp;
+    restart_first_closed = keep_fd3 ? 4 : 3;
+}
+
+void spider_guard_set_marker(const char *marker) { current_marker = marker; }
+
+static void say(const char *text) { if (write(2, text, strlen(text)) < 0) { /* nothing more to do */ } }
+
+/* A bad memory access or an abort inside a driver may have happened with the allocator's (or any)
+ * lock held, or after the heap was corrupted: no code of the host can be trusted to run any more.
+ * Only async-signal-safe calls from here: leave a note for the next start, then become it. */
+static void restart_host(int sig)
+{
+    char digits[3] = { (char)('0' + sig / 10), (char)('0' + sig % 10), 0 };
+    const char *number = digits[0] == '0' ? digits + 1 : digits;
+    say("spiderd: a driver loaded into spiderd crashed with a memory fault or abort (signal ");
+    say(number);
+    say("); spiderd restarts itself now, and that driver will run in a process of its own\n");
+    if (current_marker) {
+        int fd = open(current_marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            if (write(fd, number, strlen(number)) < 0) { /* best effort: the restart matters more */ }
+            fsync(fd);
+            close(fd);
+        }
+    }
+    /* Descriptors without close-on-exec (the listening socket among them) would outlive the exec
+       and make the next start find its socket taken. */
+    if (syscall(SYS_close_range, (unsigned)restart_first_closed, ~0u, 0) != 0)
+        for (int fd = restart_first_closed; fd < 65536; fd++) close(fd);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);   /* exec keeps the mask: the next start must see signals */
+    if (restart_path) execve(restart_path, restart_argv, restart_envp);
+    _exit(70);
+}
 
 static int index_of(int sig)
 {
@@ -31,6 +83,7 @@ static int index_of(int sig)
 static void on_crash(int sig, siginfo_t *info, void *ucontext)
 {
     sigjmp_buf *jump = current_jump;
+    if (jump && restart_path && (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)) restart_host(sig);
     if (jump) {
         current_jump = NULL;
         siglongjmp(*jump, sig);

@@ -36,7 +36,7 @@ public final class SpiderApp: Sendable {
         iids = try IIDStore(db: store.databasePool)
         catalog = DriverCatalog(store: config.driverStore, extraRoots: config.driverRoots)
         provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
-        loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", logger: logger, isolation: { [config] in config.isolation(of: $0) },
+        loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", crashes: config.dataDir + "/driver-crashes", logger: logger, isolation: { [config] in config.isolation(of: $0) },
                               launch: DriverProcess.Launch(helperPath: config.driverHostPath, memoryLimitMB: config.driverMemoryLimitMB,
                                                            restartPause: config.driverRestartPause, logger: logger))
         connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger,

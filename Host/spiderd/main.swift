@@ -119,6 +119,7 @@ struct Spiderd: ParsableCommand {
     }
 
     func run() throws {
+        CrashRestart.prepare()
         let signals = StopSignals()
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in

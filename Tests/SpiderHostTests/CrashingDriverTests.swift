@@ -1,7 +1,9 @@
-// A driver that crashes inside a call (a bad pointer, abort, a stack overflow, a Swift trap) or
-// while it starts must not take spiderd down: the call answers 502 naming the driver, the operation and the signal,
-// the driver is called no more (503-free: every later call says it is disabled and why), and the
-// host and its other drivers keep serving.
+// Drivers that crash, loaded into spiderd (--isolation <driver>=in-process) and in a process of
+// their own (the default). In-process, a trap in the driver's own code (a Swift trap, SIGILL/SIGTRAP)
+// is that call's 502 and the driver is called no more; a memory fault or an abort (SIGSEGV, SIGBUS,
+// SIGABRT) may have left the heap or a lock broken, so spiderd restarts itself (same pid, same
+// socket and data) and runs that driver in a process of its own from then on. Isolated, any crash
+// ends only the driver's process, which starts again.
 import Foundation
 import Testing
 
@@ -20,31 +22,56 @@ struct CrashingDriverTests {
         return (host, c)
     }
 
-    @Test("a crash in a call is 502 naming it; the driver is disabled, the host and other drivers keep serving",
-          arguments: [("keypair", "keypair.list", "SIGSEGV"), ("securitygroup", "sg.list", "SIGABRT"), ("vm", "vm.list", "SIGSEGV")])
-    func crashInCall(_ route: String, _ operation: String, _ signal: String) throws {
-        let (host, c) = try crashyHost()
-        let mock = try Fixtures.registerMock(host, tag: "beside-crashy")
-        try host.must("GET", "/spider/vpc" + c.query)
-
-        try host.expect("GET", "/spider/\(route)" + c.query, status: 502, mentioning: ["crashy", "crashed", operation, signal])
-        host.expectReady()
-        // Called no more: the answer says why, for every operation.
-        try host.expect("GET", "/spider/vpc" + c.query, status: 502, mentioning: ["disabled", operation, signal])
-        try host.expect("GET", "/spider/\(route)" + c.query, status: 502, mentioning: ["disabled"])
-        // The rest of the host is untouched.
-        try host.must("POST", "/spider/vpc", json: Requests.vpc(mock.name, "vpc-01"))
-        try host.must("GET", "/spider/vpc/vpc-01" + mock.query)
-        host.expectReady()
+    /// Waits until spiderd has started again after restarting itself (its second "listening on").
+    private func waitForRestart(_ host: HostProcess) -> Bool {
+        (try? FileWatch.wait(for: host.logPath) { log in
+            log.components(separatedBy: " listening on ").count - 1 >= 2 ? true : nil
+        }) == true
     }
 
-    @Test("a driver that crashes while it starts is refused with 503 naming the crash, each time; the host keeps serving",
-          arguments: [("in-process", "crashed while starting"), ("process", "its process ended while it started")])
-    func crashAtStart(isolation: String, words: String) throws {
+    @Test("in-process, a memory fault or abort in a call restarts spiderd (same pid, same data); the driver then runs in a process of its own",
+          arguments: [("keypair", "keypair.list", "SIGSEGV", 11), ("securitygroup", "sg.list", "SIGABRT", 6), ("vm", "vm.list", "SIGSEGV", 11)])
+    func memoryFaultRestarts(_ route: String, _ operation: String, _ signal: String, _ number: Int) throws {
+        let (host, c) = try crashyHost()
+        let mock = try Fixtures.registerMock(host, tag: "beside-crashy")
+        try host.must("POST", "/spider/vpc", json: Requests.vpc(mock.name, "vpc-01"))
+        try host.must("GET", "/spider/vpc" + c.query)
+        let pid = host.processID
+
+        // The call in flight goes with the old image: no answer.
+        let r = try? host.call("GET", "/spider/\(route)" + c.query)
+        #expect(r == nil, "the crashed call got an answer: \(r.map { "\($0.status) \($0.text)" } ?? "")")
+        try #require(waitForRestart(host), "spiderd did not start again\n\(host.logTail())")
+        #expect(host.log.contains("spiderd restarts itself now"), "\(host.logTail())")
+        #expect(host.processID == pid && ChildProcess.poll(pid!) == nil, "the same process, still running")
+        host.expectReady()
+        let marker = host.dataDir + "/driver-crashes/crashy@1.0.0"
+        #expect((try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "\(number)")
+
+        // Nothing was lost, and the driver now runs in a process of its own.
+        try host.must("GET", "/spider/vpc/vpc-01" + mock.query)
+        try host.must("GET", "/spider/vpc" + c.query)
+        let row = try host.must("GET", "/spider/driver/installed/crashy").list("installed").first
+        let runtime = row?["Runtime"] as? [String: Any]
+        #expect(runtime?["Isolation"] as? String == "process", "\(String(describing: row))")
+        #expect((runtime?["LastProblem"] as? String)?.contains(signal) == true && (runtime?["LastProblem"] as? String)?.contains(marker) == true,
+                "\(String(describing: runtime))")
+        // There, the same crash costs only its own process.
+        try host.expect("GET", "/spider/\(route)" + c.query, status: 502, mentioning: ["crashy", operation, "its own process", signal])
+        try host.must("GET", "/spider/vpc" + c.query)
+    }
+
+    @Test("a driver that crashes while it starts is refused with 503 naming the crash; in-process it first restarts spiderd",
+          arguments: ["in-process", "process"])
+    func crashAtStart(isolation: String) throws {
         let (host, c) = try crashyHost(crashAtStart: true, isolation: isolation)
+        if isolation == "in-process" {
+            #expect((try? host.call("GET", "/spider/vpc" + c.query)) == nil, "the call that loaded it went with the old image")
+            try #require(waitForRestart(host), "spiderd did not start again\n\(host.logTail())")
+        }
         for _ in 0..<2 {
             let r = try host.call("GET", "/spider/vpc" + c.query)
-            #expect(r.status == 503 && r.text.contains(words) && r.text.contains("SIGSEGV"),
+            #expect(r.status == 503 && r.text.contains("its process ended while it started") && r.text.contains("SIGSEGV"),
                     "\(r.status) \(r.text)\n\(host.logTail())")
             host.expectReady()
         }

@@ -138,7 +138,8 @@ struct PreConnectionABITests {
         }
         let helper = (TestPaths.spiderd as NSString).deletingLastPathComponent + "/spider-driver-host"
         let launch = DriverProcess.Launch(helperPath: helper, memoryLimitMB: 0, restartPause: 0, logger: Logger(label: "test"))
-        let loader = DriverLoader(dataRoot: folder.file("data"), logger: Logger(label: "test"), isolation: { _ in isolation }, launch: launch)
+        let loader = DriverLoader(dataRoot: folder.file("data"), crashes: folder.file("crashes"), logger: Logger(label: "test"),
+                                  isolation: { _ in isolation }, launch: launch)
         defer { loader.stopProcesses() }
         let driver = try loader.load(installed)
         #expect(driver.isolation == isolation)

@@ -27,13 +27,17 @@ final class DriverLoader: Sendable {
     }()
 
     private let dataRoot: String
+    /// Markers of drivers that took spiderd down while loaded into it (CrashRestart).
+    private let crashes: String
     private let logger: Logger
     private let isolation: @Sendable (String) -> DriverIsolation
     private let launch: DriverProcess.Launch
     private let loaded = Mutex<[String: any DriverRuntime]>([:])
 
-    init(dataRoot: String, logger: Logger, isolation: @escaping @Sendable (String) -> DriverIsolation, launch: DriverProcess.Launch) {
+    init(dataRoot: String, crashes: String, logger: Logger, isolation: @escaping @Sendable (String) -> DriverIsolation,
+         launch: DriverProcess.Launch) {
         self.dataRoot = dataRoot
+        self.crashes = crashes
         self.logger = logger
         self.isolation = isolation
         self.launch = launch
@@ -89,13 +93,21 @@ final class DriverLoader: Sendable {
         let dataDir = "\(dataRoot)/\(m.name)"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        if isolation(m.name) == .process {
+        let earlier = CrashRestart.earlierCrash(crashes, driver)
+        if isolation(m.name) == .process || earlier != nil {
+            let note = earlier.map {
+                "loaded into spiderd, it crashed with \(DriverCrashGuard.describe($0)) and spiderd restarted; it runs in a process of its own "
+                    + "until \(CrashRestart.markerPath(crashes, driver)) is removed"
+            }
+            if let note { logger.warning("driver \(driver.label): \(note)") }
             do {
-                return try IsolatedDriver(installed: driver, dataDir: dataDir, launch: launch)
+                return try IsolatedDriver(installed: driver, dataDir: dataDir, launch: launch, note: note)
             } catch {
                 throw refuse(error.reason)
             }
         }
+        try FileManager.default.createDirectory(atPath: crashes, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let marker = UnsafePointer(strdup(CrashRestart.markerPath(crashes, driver))!)
 
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw refuse("dlopen failed: \(String(cString: dlerror()))")
@@ -110,6 +122,7 @@ final class DriverLoader: Sendable {
         var chosen: UInt32 = 0
         var table: UnsafePointer<spider_driver_table>? = nil
         var status = spider_status(SPIDER_INTERNAL)
+        spider_guard_set_marker(marker)
         let signal = spider_guarded_entry(entry, services, Self.hostABIRange.lowerBound, Self.hostABIRange.upperBound,
                                           &chosen, &table, &status)
         guard signal == 0 else { throw refuse("it crashed while starting, with \(DriverCrashGuard.describe(signal))") }
@@ -132,6 +145,6 @@ final class DriverLoader: Sendable {
         guard name == m.name, version == m.version else {
             throw refuse("the library says it is \(name) \(version) but its manifest says \(m.name) \(m.version)")
         }
-        return LoadedDriver(installed: driver, abiVersion: chosen, table: table)
+        return LoadedDriver(installed: driver, abiVersion: chosen, table: table, marker: marker)
     }
 }

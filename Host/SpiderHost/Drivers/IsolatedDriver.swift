@@ -33,7 +33,7 @@ final class IsolatedDriver: DriverRuntime, Sendable {
     }
 
     /// Starts the driver's first process; a library that cannot be loaded there is refused here.
-    init(installed: InstalledDriver, dataDir: String, launch: DriverProcess.Launch) throws(DriverProcess.StartFailure) {
+    init(installed: InstalledDriver, dataDir: String, launch: DriverProcess.Launch, note: String? = nil) throws(DriverProcess.StartFailure) {
         self.installed = installed
         self.dataDir = dataDir
         self.launch = launch
@@ -42,6 +42,7 @@ final class IsolatedDriver: DriverRuntime, Sendable {
         life.withLock { l in
             l.generation = 1
             l.process = first
+            l.lastProblem = note
         }
         first.onEnd { [weak self] reason in self?.ended(first, reason) }
     }

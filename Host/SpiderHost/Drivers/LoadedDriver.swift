@@ -62,11 +62,14 @@ final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is 
     /// The flag keeps the check on every call lock-free; the text is read only once it is set.
     private let hasCrashed = Atomic<Bool>(false)
     private let crash = Mutex<String?>(nil)
+    /// The file the guard writes if this driver takes spiderd down (CrashRestart); never freed.
+    private let marker: UnsafePointer<CChar>
 
-    init(installed: InstalledDriver, abiVersion: UInt32, table: UnsafePointer<spider_driver_table>) {
+    init(installed: InstalledDriver, abiVersion: UInt32, table: UnsafePointer<spider_driver_table>, marker: UnsafePointer<CChar>) {
         self.installed = installed
         self.abiVersion = abiVersion
         self.table = table
+        self.marker = marker
     }
 
     func connect(name: String, credentials: [(key: String, value: String)], region: [(key: String, value: String)])
@@ -82,6 +85,7 @@ final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is 
                     var handle: OpaquePointer? = nil
                     var result = Self.emptyResult()
                     if let disabled { return .failure(disabled) }
+                    spider_guard_set_marker(marker)
                     if let crashed = crashed("connect", spider_guarded_connect(table, &info, &handle, &result)) {
                         return .failure(crashed)
                     }
@@ -110,7 +114,9 @@ final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is 
     }
 
     func disconnect(_ handle: DriverHandle) {
-        if disabled == nil { _ = crashed("disconnect", spider_guarded_disconnect(table, Self.pointer(handle))) }
+        guard disabled == nil else { return }
+        spider_guard_set_marker(marker)
+        _ = crashed("disconnect", spider_guarded_disconnect(table, Self.pointer(handle)))
     }
 
     func call(_ handle: DriverHandle, operation: String, request: [UInt8], state: CallState) -> DriverOutcome {
@@ -119,6 +125,7 @@ final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is 
         let ctx = Unmanaged.passRetained(state)
         defer { ctx.release() }
         if let disabled { return .failure(disabled) }
+        spider_guard_set_marker(marker)
         let signal = request.withUnsafeBufferPointer { body in
             body.withMemoryRebound(to: CChar.self) { chars in
                 spider_guarded_call(table, handle, OpaquePointer(ctx.toOpaque()), operation, chars.baseAddress, chars.count, &result)
@@ -135,6 +142,7 @@ final class LoadedDriver: DriverRuntime, @unchecked Sendable {  // the table is 
         if let disabled { return .failure(disabled) }
         var result = Self.emptyResult()
         var answered: Int32 = 0
+        spider_guard_set_marker(marker)
         let signal = request.withUnsafeBufferPointer { body in
             body.withMemoryRebound(to: CChar.self) { chars in
                 spider_guarded_try_call(table, handle, operation, chars.baseAddress, chars.count, &result, &answered)
