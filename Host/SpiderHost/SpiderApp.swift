@@ -33,7 +33,7 @@ public final class SpiderApp: Sendable {
         dataLock = try DataFolderLock(dataDir: config.dataDir)
         let secrets = try SecretBox(keyFile: config.dataDir + "/secret.key")
         store = try MetadataStore(path: config.dataDir + "/spider.sqlite", secrets: secrets)
-        iids = try IIDStore(db: store.databasePool)
+        iids = try IIDStore(db: store.databasePool, logger: logger)
         catalog = DriverCatalog(store: config.driverStore, extraRoots: config.driverRoots)
         provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", crashes: config.dataDir + "/driver-crashes", logger: logger, isolation: { [config] in config.isolation(of: $0) },

@@ -4,11 +4,13 @@
  * spiderd. It dlopens the driver's library, negotiates the ABI (spider_driver.h) exactly as spiderd
  * would, and carries every ABI call over the socketpair on fd 3 (driver_wire.h).
  *
- *   spider-driver-host [--memory-limit-mb N]
+ *   spider-driver-host --parent PID [--memory-limit-mb N]
  *
  * spiderd starts it (never a person): fd 3 is the socket, the signal mask is empty, nothing else is
- * open. With --memory-limit-mb the data segment (heap and private mappings, RLIMIT_DATA) is capped
- * before the driver loads, so a driver that allocates without end fails here, alone.
+ * open. It dies with spiderd (PR_SET_PDEATHSIG): a driver still working when spiderd is killed must
+ * not go on changing its cloud or its files behind the next spiderd's back. With --memory-limit-mb the
+ * data segment (heap and private mappings, RLIMIT_DATA) is capped before the driver loads, so a driver
+ * that allocates without end fails here, alone.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -422,8 +425,11 @@ static void detach(void *(*body)(void *), frame *f)
 
 int main(int argc, char **argv)
 {
+    long parent = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--memory-limit-mb") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc) {
+            parent = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--memory-limit-mb") == 0 && i + 1 < argc) {
             rlim_t bytes = (rlim_t)strtoull(argv[++i], NULL, 10) * 1024 * 1024;
             struct rlimit limit = { bytes, bytes };
             if (bytes > 0 && setrlimit(RLIMIT_DATA, &limit) != 0) perror("spider-driver-host: setrlimit(RLIMIT_DATA)");
@@ -432,6 +438,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* Killed when spiderd ends (its spawning thread lives as long as it does); if it ended already,
+       before this line, the parent is someone else now. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (parent > 0 && getppid() != (pid_t)parent) return 0;
     /* A write to a closed socket is an error to handle, not a signal that ends us mid-frame;
        an interrupt from the terminal is spiderd's to handle: it ends us by closing the socket. */
     signal(SIGPIPE, SIG_IGN);

@@ -159,6 +159,7 @@ struct Spiderd: ParsableCommand {
             let app = try SpiderApp(config: config, logger: logger)
             let server = SpiderServer(app: app)
             try server.start()
+            app.reconcileInBackground()
             try server.runUntilSignalled(signals)
         } catch {
             FileHandle.standardError.write(Data("spiderd: \(error)\n".utf8))

@@ -340,7 +340,8 @@ final class DriverProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let arguments = [launch.helperPath] + (launch.memoryLimitMB > 0 ? ["--memory-limit-mb", String(launch.memoryLimitMB)] : [])
+        let arguments = [launch.helperPath, "--parent", String(getpid())]
+            + (launch.memoryLimitMB > 0 ? ["--memory-limit-mb", String(launch.memoryLimitMB)] : [])
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         // spiderd's environment (proxies, locale), minus what was meant for spiderd alone. Swift's
@@ -351,8 +352,13 @@ final class DriverProcess: Sendable {
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, launch.helperPath, &actions, &attributes, argv, envp)
+        // The helper dies with the thread that spawned it (PR_SET_PDEATHSIG): one thread that lives as
+        // long as spiderd spawns them all.
+        let (rc, pid) = Spawner.shared.run { () -> (Int32, pid_t) in
+            var pid: pid_t = 0
+            let rc = posix_spawn(&pid, launch.helperPath, &actions, &attributes, argv, envp)
+            return (rc, pid)
+        }
         guard rc == 0 else { throw StartFailure(reason: "cannot start \(launch.helperPath): \(String(cString: strerror(rc)))") }
         return pid
     }

@@ -84,7 +84,13 @@ enum RegisterRoutes {
         let gw = try kind.gateway(app, req)
         let id = req.parameter("Id")
         let mapped = app.iids.name(connection: gw.connectionName, type: kind.type, systemID: id)
-        try kind.deleteInCloud(gw, IID(NameId: mapped?.name ?? id, SystemId: id), nil)
+        if let mapped { try app.iids.intendDelete(mapped, systemID: id) }
+        do {
+            try kind.deleteInCloud(gw, IID(NameId: mapped?.name ?? id, SystemId: id), nil)
+        } catch {
+            if let mapped { app.iids.abandonDelete(mapped) }
+            throw error
+        }
         if let mapped {
             try app.iids.remove(connection: gw.connectionName, type: kind.type, owner: mapped.owner, name: mapped.name)
             for inner in MappedKinds.all where inner.ownerType == kind.type {

@@ -22,6 +22,7 @@ enum Routes {
         PriceRoutes.add(to: &r)
         MonitoringRoutes.add(to: &r)
         TagRoutes.add(to: &r)
+        ReconcileRoutes.add(to: &r)
         return r
     }
 }

@@ -54,10 +54,16 @@ enum DestroyService {
             do {
                 try gw.app.iids.serialized(gw.key(kind.type, record.name)) {
                     guard gw.app.iids.systemID(gw.key(kind.type, record.name)) == record.systemID else { return }  // deleted meanwhile
-                    try withRetries(gw) {
-                        do {
-                            try kind.deleteInCloud(gw, iid, nil)
-                        } catch let e as HostError where e.status == 404 {}  // gone already: only the name is left
+                    try gw.app.iids.intendDelete(gw.key(kind.type, record.name), systemID: record.systemID)
+                    do {
+                        try withRetries(gw) {
+                            do {
+                                try kind.deleteInCloud(gw, iid, nil)
+                            } catch let e as HostError where e.status == 404 {}  // gone already: only the name is left
+                        }
+                    } catch {
+                        gw.app.iids.abandonDelete(gw.key(kind.type, record.name))
+                        throw error
                     }
                     try gw.app.iids.remove(connection: gw.connectionName, type: kind.type, owner: "", name: record.name)
                     for inner in MappedKinds.all where inner.ownerType == kind.type {

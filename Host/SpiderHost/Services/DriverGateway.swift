@@ -124,12 +124,17 @@ struct DriverGateway {
     /// longer knows is forgotten anyway.
     /// Deletes of one name run one at a time (the second then finds the name gone: 404).
     func delete(_ type: ResourceType, _ name: String, owner: String = "", force: Bool, _ body: (IID) throws -> Void) throws {
-        try app.iids.serialized(key(type, name, owner: owner)) {
+        let key = key(type, name, owner: owner)
+        try app.iids.serialized(key) {
             let target = try iid(type, name, owner: owner)
+            try app.iids.intendDelete(key, systemID: target.SystemId)
             do {
                 try body(target)
             } catch let e as HostError where force && e.status == 404 {
                 app.logger.warning("forced delete of \(type.noun) '\(name)': the cloud no longer has \(target.SystemId)")
+            } catch {
+                app.iids.abandonDelete(key)
+                throw error
             }
             try app.iids.remove(connection: connectionName, type: type, owner: owner, name: name)
         }

@@ -48,6 +48,15 @@ final class MetadataStore: Sendable {
                                     uid INTEGER, pid INTEGER, method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL);
                 """)
         }
+        // A create or delete the cloud was asked for and the map has not recorded yet (IIDStore):
+        // what a crash leaves behind, resolved against the cloud by the Reconciler.
+        m.registerMigration("v2 intents") { db in
+            try db.execute(sql: """
+                CREATE TABLE intent (connection TEXT NOT NULL, type TEXT NOT NULL, owner TEXT NOT NULL, name TEXT NOT NULL,
+                                     op TEXT NOT NULL, system_id TEXT, created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                                     PRIMARY KEY (connection, type, owner, name));
+                """)
+        }
         return m
     }
 
