@@ -121,6 +121,18 @@ struct IsolationTests {
         #expect(try runtime(host)["Restarts"] as? Int == 0, "the process was not restarted")
     }
 
+    @Test("a process that stops reading (its try_call blocks) is found by the watchdog, ended, and started again")
+    func stopsAnswering() throws {
+        let (host, faulty, mock) = try faultyHost(["--call-timeout", "1"])
+        try host.expect("GET", "/spider/vm" + faulty.query, status: 504, mentioning: ["deadline"])
+        // Five seconds past the deadline the watchdog pings; five more without an answer and it ends the process.
+        #expect(host.waitForLog("it stopped answering"), "\(host.logTail())")
+        try host.must("GET", "/spider/vpc" + faulty.query)
+        let state = try runtime(host)
+        #expect(state["Restarts"] as? Int == 1 && (state["LastProblem"] as? String)?.contains("stopped answering") == true, "\(state)")
+        try host.must("GET", "/spider/vpc/vpc-01" + mock.query)
+    }
+
     @Test("a connect that never returns holds only that connection")
     func hangingConnect() throws {
         let (host, _, mock) = try faultyHost(["--call-timeout", "2"])

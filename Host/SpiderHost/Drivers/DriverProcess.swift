@@ -36,6 +36,10 @@ final class DriverProcess: Sendable {
     private let endHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
     /// Set when spiderd ends the process on purpose (it is stopping): its end is no news then.
     private let stopping = Atomic<Bool>(false)
+    /// Why the watchdog ended it (it stopped answering), for the reason its calls fail with.
+    private let killedBecause = Mutex<String?>(nil)
+    /// A PING sent because a call is long past its deadline: when (monotonic ns), until its PONG.
+    private let pingSent = Mutex<UInt64?>(nil)
 
     private struct State {
         var nextID: UInt64 = 1
@@ -106,6 +110,7 @@ final class DriverProcess: Sendable {
         }
         let process = DriverProcess(pid: pid, generation: generation, abiVersion: UInt32(clamping: reply.a), offersTryCall: reply.b == 1,
                                     fd: pair[0], label: driver.label, logger: launch.logger)
+        Watchdog.shared.watch(process)
         let name = reply.text(0) ?? "", version = reply.text(1) ?? ""
         guard name == driver.manifest.name, version == driver.manifest.version else {
             process.stop()
@@ -212,6 +217,39 @@ final class DriverProcess: Sendable {
         kill(pid, SIGKILL)
     }
 
+    // MARK: is it still answering?
+
+    /// Seconds past a call's deadline before the watchdog asks the process whether it still answers,
+    /// and how long the answer (PONG) may take before the process is ended as hung.
+    static let pingAfter: Double = 5
+    static let pongWithin: Double = 5
+
+    /// One watchdog look (Watchdog): a call long past its deadline means the driver ignores
+    /// cancellation (its share of threads bounds that) or the process no longer reads at all (its
+    /// reading thread stuck, say in a try_call that blocks): a PING tells which. No PONG in time ends it.
+    func checkAnswering(now: UInt64) {
+        guard !hasEnded else { return }
+        if let sent = pingSent.withLock({ $0 }) {
+            guard now &- sent > UInt64(Self.pongWithin * 1e9) else { return }
+            let why = "it stopped answering: a call was \(Int(Self.pingAfter)) s past its deadline and a ping got no answer within \(Int(Self.pongWithin)) s"
+            killedBecause.withLock { $0 = $0 ?? why }
+            logger.error("the driver's process \(pid): \(why); ending it")
+            kill(pid, SIGKILL)
+            return
+        }
+        let overdue = state.withLock { s in
+            s.waiting.values.contains { waiter in
+                guard let call = waiter.call else { return false }
+                return now > call.deadlineNanos &+ UInt64(Self.pingAfter * 1e9)
+            }
+        }
+        guard overdue else { return }
+        pingSent.withLock { $0 = now }
+        Thread.detachNewThread { [self] in
+            if case .success = request(WireFrame(kind: SPIDER_WIRE_PING)) { pingSent.withLock { $0 = nil } }
+        }
+    }
+
     // MARK: the process's side
 
     private func readAnswers() {
@@ -248,8 +286,8 @@ final class DriverProcess: Sendable {
         }
         kill(pid, SIGKILL)   // it may still run (a malformed frame); reaping below waits for the end either way
         shutdown(fd, Int32(SHUT_RDWR))
-        var reason = problem.map { "spiderd ended it: \($0)" } ?? Self.reap(pid)
-        if problem != nil { _ = Self.reap(pid) }
+        let ended = Self.reap(pid)
+        var reason = problem.map { "spiderd ended it: \($0)" } ?? killedBecause.withLock { $0 }.map { "spiderd ended it: \($0)" } ?? ended
         _ = stderrDone.wait(timeout: .now() + 2)   // its last lines, if it printed any before it died
         let words = lastWords.withLock { $0 }
         if !words.isEmpty { reason += "; its last words: " + words.joined(separator: " / ") }
@@ -391,5 +429,31 @@ final class DriverProcess: Sendable {
             bytes.append(contentsOf: chunk[0..<n])
         }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").suffix(3).map { String($0.prefix(300)) }
+    }
+}
+
+/// One thread that looks at every driver process every second (DriverProcess.checkAnswering).
+final class Watchdog: Sendable {
+    static let shared = Watchdog()
+    private let processes = Mutex<[Weak]>([])
+
+    private struct Weak: @unchecked Sendable { weak var process: DriverProcess? }
+
+    private init() {
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)   // a watchdog's tick, not a wait for an event
+                let now = DispatchTime.now().uptimeNanoseconds
+                let live = processes.withLock { list -> [DriverProcess] in
+                    list.removeAll { $0.process == nil || $0.process!.hasEnded }
+                    return list.compactMap(\.process)
+                }
+                live.forEach { $0.checkAnswering(now: now) }
+            }
+        }
+    }
+
+    func watch(_ process: DriverProcess) {
+        processes.withLock { $0.append(Weak(process: process)) }
     }
 }

@@ -1,13 +1,14 @@
 // A small C driver compiled at test time that goes wrong in the ways that take a host down when a
 // driver shares its process: each listing operation is one fault (below); vpc.list answers
-// normally, and a credential `Hang` = `connect` makes connect block for good.
+// normally, a credential `Hang` = `connect` makes connect block for good, and its try_call blocks
+// for good on vm.list (which the ABI forbids: the reading thread of its process stops with it).
 import Testing
 enum FaultyDriverSource {
     static let name = "faulty"
     static let provider = "FAULTY"
     static let capabilities = ["regionZoneHandler": true, "imageHandler": true, "vmspecHandler": true, "vpchandler": true,
                                "keyPairHandler": true, "diskHandler": true, "myImageHandler": true, "nlbhandler": true,
-                               "clusterHandler": true]
+                               "clusterHandler": true, "vmhandler": true]
 
     /// The route that runs each fault, its operation, and what the fault is.
     enum Fault: String, CaseIterable, CustomTestStringConvertible {
@@ -126,5 +127,13 @@ enum FaultyDriverSource {
             }
         }
 
-        """# + TestDriverC.tableAndEntry(name: name, prefix: "f")
+        /* Declines every read but vm.list, on which it blocks: a try_call must never do that. */
+        static int32_t f_try_call(spider_connection *c, const char *op, const char *req, size_t len, spider_result *r)
+        {
+            (void)c; (void)req; (void)len; (void)r;
+            if (strcmp(op, "vm.list") == 0) for (;;) pause();
+            return 0;
+        }
+
+        """# + TestDriverC.tableAndEntry(name: name, prefix: "f", tryCall: true)
 }

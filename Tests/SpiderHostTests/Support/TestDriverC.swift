@@ -29,7 +29,8 @@ enum TestDriverC {
         """
     }
 
-    static func tableAndEntry(name: String, prefix p: String, version: String = "1.0.0") -> String {
+    /// With `tryCall`, the source defines `<prefix>_try_call` and the table offers it.
+    static func tableAndEntry(name: String, prefix p: String, version: String = "1.0.0", tryCall: Bool = false) -> String {
         """
 
         static void \(p)_release(void *d, spider_result *r)
@@ -42,7 +43,7 @@ enum TestDriverC {
         static const spider_driver_table table = {
             .struct_size = sizeof(spider_driver_table), .abi_version = 1,
             .name = "\(name)", .version = "\(version)", .driver_data = NULL,
-            .connect = \(p)_connect, .disconnect = \(p)_disconnect, .call = \(p)_call, .release = \(p)_release,
+            .connect = \(p)_connect, .disconnect = \(p)_disconnect, .call = \(p)_call, .release = \(p)_release,\(tryCall ? "\n    .try_call = \(p)_try_call," : "")
         };
 
         __attribute__((visibility("default")))
