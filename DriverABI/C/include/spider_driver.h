@@ -32,6 +32,11 @@
  *    and export only `spider_driver_entry`. The driver never links against the host.
  *  - The host never unloads a driver (it is opened with RTLD_NODELETE): a new version is
  *    loaded side by side from its own folder. Do not rely on library destructors running.
+ *  - The driver may run inside spiderd or, by default, in a process of its own that spiderd starts
+ *    for it (spider-driver-host), which loads it the same way and carries these calls over a
+ *    socket. A driver cannot tell and must not care: everything below holds in both. That process
+ *    may be killed at any moment (it dies with spiderd): keep what `data_dir` holds consistent at
+ *    every instant (write a new file, then rename it over the old one).
  */
 #ifndef SPIDER_DRIVER_H
 #define SPIDER_DRIVER_H
