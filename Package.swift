@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "SpiderRegistry", "SpiderClient",
                 "SpiderDriverABI", "SpiderModels", "CLibCrypto", "CDriverGuard", "DriverWire",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
