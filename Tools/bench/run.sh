@@ -72,11 +72,12 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/spider-bench.XXXXXX")
 chmod 700 "$TMP"
 NGINX_PID=
 SPIDERD_PID=
+SPIDERD2_PID=
 CHILD_PID=      # the load generator or helper running right now
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
     local rc=$?
-    for pid in $CHILD_PID $SPIDERD_PID $NGINX_PID; do stop_pid "$pid"; done
+    for pid in $CHILD_PID $SPIDERD_PID $SPIDERD2_PID $NGINX_PID; do stop_pid "$pid"; done
     if [[ $KEEP == 1 ]]; then
         say "kept $TMP"
     else
@@ -132,6 +133,7 @@ wait_ready nginx "$NGINX_PID" "$NGINX_SOCK" / 10 "$OUT/nginx-error.log" || exit 
 
 # ---------- spiderd ----------
 SPIDER_SOCK=$TMP/spider.sock
+SPIDER_SOCK_INPROC=$TMP/spider-inprocess.sock
 if [[ -n ${SPIDERD:-} && ! -x $SPIDERD ]]; then die "SPIDERD=$SPIDERD is not an executable file"; fi
 bench_spiderd 2>/dev/null || { SPIDERD_BIN=; BUILD_KIND=missing; }
 
@@ -180,20 +182,26 @@ else
         say "drivers: $DRIVERS"
     fi
 
-    mkdir -m 700 "$TMP/data"
+    mkdir -m 700 "$TMP/data" "$TMP/data-inproc"
     # shellcheck disable=SC2086  # SPIDERD_ARGS is a list of extra flags
     "${SERVER_CPU[@]}" "$SPIDERD_BIN" --socket "$SPIDER_SOCK" --data-dir "$TMP/data" --drivers-dir "$DRIVERS" \
         ${SPIDERD_ARGS:-} >"$OUT/spiderd.log" 2>&1 &
     SPIDERD_PID=$!
     wait_ready spiderd "$SPIDERD_PID" "$SPIDER_SOCK" "$READYZ" "$START_TIMEOUT" "$OUT/spiderd.log" || exit 1
+    # A second host with the Mock loaded into spiderd, to measure what isolation costs in the same run.
+    # shellcheck disable=SC2086
+    "${SERVER_CPU[@]}" "$SPIDERD_BIN" --socket "$SPIDER_SOCK_INPROC" --data-dir "$TMP/data-inproc" --drivers-dir "$DRIVERS" \
+        --isolation mock=in-process ${SPIDERD_ARGS:-} >"$OUT/spiderd-inprocess.log" 2>&1 &
+    SPIDERD2_PID=$!
+    wait_ready spiderd "$SPIDERD2_PID" "$SPIDER_SOCK_INPROC" "$READYZ" "$START_TIMEOUT" "$OUT/spiderd-inprocess.log" || exit 1
     SPIDER_OK=1
 fi
 
 # ---------- the Mock cloud ----------
 # POST a JSON body; stop with the answer printed unless the status is 2xx.
-api_post() { # path json
-    local path=$1 body=$2 code
-    code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$SPIDER_SOCK" \
+api_post() { # socket path json
+    local sock=$1 path=$2 body=$3 code
+    code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$sock" \
         -X POST -H 'Content-Type: application/json' --data-binary "$body" "http://localhost$path" || true)
     if [[ $code != 2?? ]]; then
         warn "POST $path answered ${code:-nothing}:"
@@ -202,25 +210,25 @@ api_post() { # path json
         return 1
     fi
 }
-if [[ $SPIDER_OK == 1 && $HAVE_DRIVERS == 1 ]]; then
-    if api_post /spider/driver '{"DriverName":"mock-driver01","ProviderName":"MOCK","DriverLibFileName":"libspider-driver-mock.so"}' &&
-        api_post /spider/credential '{"CredentialName":"mock-credential01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"MockName","Value":"bench"}]}' &&
-        api_post /spider/region '{"RegionName":"mock-region01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"Region","Value":"default"}]}' &&
-        api_post /spider/connectionconfig '{"ConfigName":"mock-config01","ProviderName":"MOCK","DriverName":"mock-driver01","CredentialName":"mock-credential01","RegionName":"mock-region01"}' &&
-        api_post /spider/vpc '{"ConnectionName":"mock-config01","ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"192.168.0.0/16","SubnetInfoList":[{"Name":"subnet-01","IPv4_CIDR":"192.168.1.0/24"}]}}'; then
-        code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$SPIDER_SOCK" "http://localhost$VPC_PATH" || true)
-        if [[ $code == 200 ]]; then
-            MOCK_OK=1
-            say "Mock cloud ready; GET $VPC_PATH answers $(wc -c <"$TMP/answer.json") bytes"
-        else
-            warn "GET $VPC_PATH answered ${code:-nothing}:"
-            cat "$TMP/answer.json" >&2 || true
-            echo >&2
-            exit 1
-        fi
-    else
-        exit 1
+mock_cloud() { # socket: registers the Mock and creates vpc-01; fails with the answer printed
+    local sock=$1 code
+    api_post "$sock" /spider/driver '{"DriverName":"mock-driver01","ProviderName":"MOCK","DriverLibFileName":"libspider-driver-mock.so"}' &&
+        api_post "$sock" /spider/credential '{"CredentialName":"mock-credential01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"MockName","Value":"bench"}]}' &&
+        api_post "$sock" /spider/region '{"RegionName":"mock-region01","ProviderName":"MOCK","KeyValueInfoList":[{"Key":"Region","Value":"default"}]}' &&
+        api_post "$sock" /spider/connectionconfig '{"ConfigName":"mock-config01","ProviderName":"MOCK","DriverName":"mock-driver01","CredentialName":"mock-credential01","RegionName":"mock-region01"}' &&
+        api_post "$sock" /spider/vpc '{"ConnectionName":"mock-config01","ReqInfo":{"Name":"vpc-01","IPv4_CIDR":"192.168.0.0/16","SubnetInfoList":[{"Name":"subnet-01","IPv4_CIDR":"192.168.1.0/24"}]}}' || return 1
+    code=$(curl -s -o "$TMP/answer.json" -w '%{http_code}' --max-time 30 --unix-socket "$sock" "http://localhost$VPC_PATH" || true)
+    if [[ $code != 200 ]]; then
+        warn "GET $VPC_PATH answered ${code:-nothing}:"
+        cat "$TMP/answer.json" >&2 || true
+        echo >&2
+        return 1
     fi
+}
+if [[ $SPIDER_OK == 1 && $HAVE_DRIVERS == 1 ]]; then
+    mock_cloud "$SPIDER_SOCK" && mock_cloud "$SPIDER_SOCK_INPROC" || exit 1
+    MOCK_OK=1
+    say "Mock cloud ready on both hosts; GET $VPC_PATH answers $(wc -c <"$TMP/answer.json") bytes"
 fi
 
 # ---------- measure ----------
@@ -252,7 +260,8 @@ fi
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
 our_ticks() {
     local pids pid t=0
-    read -r -a pids <<<"$$ $NGINX_PID $SPIDERD_PID $(if [[ -n $NGINX_PID ]]; then { pgrep -P "$NGINX_PID" || true; } | tr '\n' ' '; fi)"
+    # nginx's workers and spiderd's driver processes are children not yet reaped: counted by pid.
+    read -r -a pids <<<"$$ $NGINX_PID $SPIDERD_PID $SPIDERD2_PID $(for parent in $NGINX_PID $SPIDERD_PID; do { pgrep -P "$parent" || true; } | tr '\n' ' '; done)"
     for pid in "${pids[@]}"; do
         # fields after "(comm) ": state=1 ... utime=12 stime=13 cutime=14 cstime=15
         t=$((t + $(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }' || echo 0)))
@@ -293,10 +302,16 @@ measure() { # label goal socket path conns round
 }
 
 # Targets alternate inside each round so slow drifts on the machine hit all of them alike.
+# The Mock's GET in a process of its own (the default) and loaded into spiderd, and both at one
+# connection too: there the median latency difference is what isolation costs per call.
 TARGETS=("nginx /|-|$NGINX_SOCK|/")
+MOCK_TARGETS=()
 if [[ $SPIDER_OK == 1 ]]; then
     TARGETS+=("spiderd readyz|60|$SPIDER_SOCK|$READYZ")
-    if [[ $MOCK_OK == 1 ]]; then TARGETS+=("spiderd Mock VPC GET|30|$SPIDER_SOCK|$VPC_PATH"); fi
+    if [[ $MOCK_OK == 1 ]]; then
+        MOCK_TARGETS=("Mock VPC GET, isolated|30|$SPIDER_SOCK|$VPC_PATH" "Mock VPC GET, in-process|50|$SPIDER_SOCK_INPROC|$VPC_PATH")
+        TARGETS+=("${MOCK_TARGETS[@]}")
+    fi
 fi
 LOAD_BEFORE=$(bench_load)
 for conns in "${LEVELS[@]}"; do
@@ -305,8 +320,20 @@ for conns in "${LEVELS[@]}"; do
             IFS='|' read -r label goal sock path <<<"$target"
             measure "$label" "$goal" "$sock" "$path" "$conns" "$round"
         done
+        if [[ $conns == "${LEVELS[0]}" ]]; then
+            for target in "${MOCK_TARGETS[@]}"; do
+                IFS='|' read -r label goal sock path <<<"$target"
+                measure "$label" "-" "$sock" "$path" 1 "$round"
+            done
+        fi
     done
 done
+# A create each way: POST /spider/vpc one at a time (each then deleted, untimed), modes alternating.
+if [[ $MOCK_OK == 1 ]]; then
+    say "timing creates, isolated and in-process ..."
+    run_child python3 "$HERE/creates.py" --out "$OUT" --rounds "$ROUNDS" --count "${BENCH_CREATES:-100}" \
+        --host "isolated=$SPIDER_SOCK" --host "in-process=$SPIDER_SOCK_INPROC" >/dev/null || FAILED_RUNS=$((FAILED_RUNS + 1))
+fi
 LOAD_AFTER=$(bench_load)
 BUSY_AFTER=$(cpu_busy)
 
@@ -328,9 +355,10 @@ tsay "% of nginx per round: the target's req/s ÷ nginx's req/s of the same roun
 tsay "other: most CPU that processes outside the benchmark used during one of the rounds."
 tsay ""
 python3 "$HERE/tables.py" socket "$OUT"
+if [[ -f $OUT/creates.jsonl ]]; then tsay ""; python3 "$HERE/tables.py" creates "$OUT"; fi
 tsay ""
 tsay "Goals (informational, never a build failure): the median per-round share of nginx's req/s at the same connection"
-tsay "count is >= 60% for readyz and >= 30% for the Mock VPC GET."
+tsay "count is >= 60% for readyz, >= 30% for the Mock VPC GET isolated and >= 50% in-process."
 if grep -q '"other_pct":\([6-9]\|[1-9][0-9]\)' "$OUT/rounds.jsonl"; then
     tsay "Note: other processes used more than 5% of the CPUs during some round ('other' column); those rounds are skewed."
 fi

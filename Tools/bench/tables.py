@@ -2,6 +2,7 @@
 """The tables of the benchmarks written in bash, from the rounds they kept in their run folder:
 
   tables.py socket    <out dir>                          run.sh's rounds.jsonl
+  tables.py creates   <out dir>                          run.sh's creates.jsonl (creates.py)
   tables.py dashboard <out dir> <connections> <latency ms> <goal ms>   dashboard.sh's rounds.jsonl
 
 Each figure is median [min–max] over the rounds; a ratio to the baseline is computed per round from
@@ -49,6 +50,33 @@ def socket_table(out):
         t(line)
     for r in failed:
         t(f"  no result: {r['target']} at {r['conns']} connections, round {r['round']}: {r['failed']}")
+    # What isolation costs per call: the median latency at one connection, isolated minus in-process,
+    # taken per round (the two were measured in the same round).
+    one = {(r["target"], r["round"]): r["load"]["p50_us"] for r in ok if r["conns"] == 1}
+    rounds = sorted({rnd for (_, rnd) in one})
+    iso, inproc = "Mock VPC GET, isolated", "Mock VPC GET, in-process"
+    added = [one[(iso, rnd)] - one[(inproc, rnd)] for rnd in rounds if (iso, rnd) in one and (inproc, rnd) in one]
+    if added:
+        t()
+        t(f"Isolation's cost per call (Mock VPC GET, one connection: median latency isolated − in-process, per round): "
+          f"{fig(added, '{:.1f}', ' µs')} over {len(added)} rounds (goal ≤ 30 µs: "
+          f"{'meets' if statistics.median(added) <= 30 else 'below'}, informational)")
+
+
+def creates_table(out):
+    t = Table(out)
+    rows = read_rounds(os.path.join(out, "creates.jsonl"))
+    hosts = list(dict.fromkeys(r["host"] for r in rows))
+    per = {h: {r["round"]: statistics.median(r["ms"]) for r in rows if r["host"] == h} for h in hosts}
+    count = len(rows[0]["ms"]) if rows else 0
+    t(f"Creates (POST /spider/vpc, one at a time, {count} per host and round, then deleted untimed); figure: the median create of"
+      f" each round, median [min–max] over {len(next(iter(per.values()), {}))} rounds, hosts alternating which goes first:")
+    for h in hosts:
+        t(f"  {h:<12} {fig(list(per[h].values()), '{:.3f}', ' ms')}")
+    if len(hosts) == 2:
+        a, b = hosts
+        diff = [1000 * (per[a][rnd] - per[b][rnd]) for rnd in per[a] if rnd in per[b]]
+        t(f"  {a} − {b}, per round: {fig(diff, '{:.0f}', ' µs')}")
 
 
 def dashboard_table(out, count, latency, goal):
@@ -81,6 +109,8 @@ def main():
     kind, out = sys.argv[1], sys.argv[2]
     if kind == "socket":
         socket_table(out)
+    elif kind == "creates":
+        creates_table(out)
     elif kind == "dashboard":
         dashboard_table(out, *(int(x) for x in sys.argv[3:6]))
     else:
