@@ -38,7 +38,7 @@ public final class SpiderApp: Sendable {
         provisioning = try DriverProvisioning(config: config, catalog: catalog, logger: logger)
         loader = DriverLoader(dataRoot: config.dataDir + "/driver-data", crashes: config.dataDir + "/driver-crashes", logger: logger, isolation: { [config] in config.isolation(of: $0) },
                               launch: DriverProcess.Launch(helperPath: config.driverHostPath, memoryLimitMB: config.driverMemoryLimitMB,
-                                                           restartPause: config.driverRestartPause, logger: logger))
+                                                           tryChannels: config.ioThreads, restartPause: config.driverRestartPause, logger: logger))
         connections = ConnectionManager(store: store, provisioning: provisioning, loader: loader, logger: logger,
                                         limits: (config.driverConcurrency, config.connectionConcurrency, config.queuedCalls))
         catalogCache = CatalogCache(ttlSeconds: config.catalogTTL, logger: logger)

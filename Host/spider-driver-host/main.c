@@ -2,12 +2,13 @@
  * spider-driver-host: runs one Spider driver in a process of its own, so that whatever the driver
  * does wrong — a crash, a corrupted heap, exit(), a leak without end — ends this process and not
  * spiderd. It dlopens the driver's library, negotiates the ABI (spider_driver.h) exactly as spiderd
- * would, and carries every ABI call over the socketpair on fd 3 (driver_wire.h).
+ * would, and carries every ABI call over the socketpair on fd 3 (driver_wire.h), but try_call,
+ * which has sockets of its own (fds 4 to 3 + N, one thread each here).
  *
- *   spider-driver-host --parent PID [--memory-limit-mb N]
+ *   spider-driver-host --parent PID [--try-channels N] [--memory-limit-mb N]
  *
- * spiderd starts it (never a person): fd 3 is the socket, the signal mask is empty, nothing else is
- * open. It dies with spiderd (PR_SET_PDEATHSIG): a driver still working when spiderd is killed must
+ * spiderd starts it (never a person): fd 3 is the socket, 4… the try channels, the signal mask is
+ * empty, nothing else is open. It dies with spiderd (PR_SET_PDEATHSIG): a driver still working when spiderd is killed must
  * not go on changing its cloud or its files behind the next spiderd's back. With --memory-limit-mb the
  * data segment (heap and private mappings, RLIMIT_DATA) is capped before the driver loads, so a driver
  * that allocates without end fails here, alone.
@@ -70,10 +71,10 @@ static uint64_t get_u64(const char *p)
 /* spiderd is gone (or broke the stream): nothing is left to do for anyone. */
 static void host_gone(void) { _exit(0); }
 
-static void write_all(const char *p, size_t n)
+static void write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
-        ssize_t w = write(WIRE_FD, p, n);
+        ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) host_gone();
         p += w;
@@ -81,8 +82,9 @@ static void write_all(const char *p, size_t n)
     }
 }
 
-/* Sends one whole frame; concurrent senders take turns. */
-static void send_frame(uint16_t kind, uint64_t id, int64_t a, int64_t b, const field *fields, uint16_t count)
+/* Sends one whole frame on `fd`; concurrent senders on the main socket take turns (a try channel
+   has one thread, its only writer). */
+static void send_frame_on(int fd, uint16_t kind, uint64_t id, int64_t a, int64_t b, const field *fields, uint16_t count)
 {
     size_t total = SPIDER_WIRE_HEADER_SIZE;
     for (uint16_t i = 0; i < count; i++) total += 4 + fields[i].size;
@@ -100,16 +102,21 @@ static void send_frame(uint16_t kind, uint64_t id, int64_t a, int64_t b, const f
         if (fields[i].size) memcpy(p + 4, fields[i].data, fields[i].size);
         p += 4 + fields[i].size;
     }
-    pthread_mutex_lock(&write_lock);
-    write_all(out, total);
-    pthread_mutex_unlock(&write_lock);
+    if (fd == WIRE_FD) pthread_mutex_lock(&write_lock);
+    write_all(fd, out, total);
+    if (fd == WIRE_FD) pthread_mutex_unlock(&write_lock);
     free(out);
 }
 
-static int read_all(char *p, size_t n)
+static void send_frame(uint16_t kind, uint64_t id, int64_t a, int64_t b, const field *fields, uint16_t count)
+{
+    send_frame_on(WIRE_FD, kind, id, a, b, fields, count);
+}
+
+static int read_all(int fd, char *p, size_t n)
 {
     while (n > 0) {
-        ssize_t r = read(WIRE_FD, p, n);
+        ssize_t r = read(fd, p, n);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return -1;
         p += r;
@@ -118,17 +125,17 @@ static int read_all(char *p, size_t n)
     return 0;
 }
 
-/* Reads the next frame; ends the process at end of stream or on a malformed frame. */
-static frame read_frame(void)
+/* Reads the next frame from `fd`; ends the process at end of stream or on a malformed frame. */
+static frame read_frame(int fd)
 {
     char head[4];
-    if (read_all(head, 4) != 0) host_gone();
+    if (read_all(fd, head, 4) != 0) host_gone();
     uint32_t length = get_u32(head);
     if (length < SPIDER_WIRE_HEADER_SIZE - 4 || length > SPIDER_WIRE_MAX_FRAME) host_gone();
     frame f = { 0 };
     f.buffer = malloc(length);
     if (!f.buffer) _exit(70);
-    if (read_all(f.buffer, length) != 0) host_gone();
+    if (read_all(fd, f.buffer, length) != 0) host_gone();
     f.kind = get_u16(f.buffer);
     f.count = get_u16(f.buffer + 2);
     f.id = get_u64(f.buffer + 4);
@@ -267,28 +274,40 @@ static spider_result empty_result(void)
     return r;
 }
 
-/* Sends a RESULT for `id` from a driver's result, then gives its buffers back to the driver. */
-static void send_result(uint64_t id, spider_result *r, int64_t b)
+/* Sends a RESULT for `id` on `fd` from a driver's result, then gives its buffers back to the driver. */
+static void send_result_on(int fd, uint64_t id, spider_result *r, int64_t b)
 {
     field out[3] = {
         { r->json, r->json ? (uint32_t)r->json_len : 0 },
         { r->message, r->message ? (uint32_t)r->message_len : 0 },
         { r->cloud_error, r->cloud_error ? (uint32_t)r->cloud_error_len : 0 },
     };
-    send_frame(SPIDER_WIRE_RESULT, id, r->status, b, out, 3);
+    send_frame_on(fd, SPIDER_WIRE_RESULT, id, r->status, b, out, 3);
     table->release(table->driver_data, r);
 }
 
-static void send_failure(uint64_t id, spider_status status, const char *message)
+static void send_result(uint64_t id, spider_result *r, int64_t b) { send_result_on(WIRE_FD, id, r, b); }
+
+static void send_failure_on(int fd, uint64_t id, spider_status status, const char *message)
 {
     field out[3] = { { NULL, 0 }, { message, (uint32_t)strlen(message) }, { NULL, 0 } };
-    send_frame(SPIDER_WIRE_RESULT, id, status, 0, out, 3);
+    send_frame_on(fd, SPIDER_WIRE_RESULT, id, status, 0, out, 3);
 }
+
+static void send_failure(uint64_t id, spider_status status, const char *message) { send_failure_on(WIRE_FD, id, status, message); }
 
 static void hello(frame *f)
 {
     if (f->kind != SPIDER_WIRE_HELLO || f->count < 3) {
         const char *why = "the first frame was not HELLO";
+        field text = { why, (uint32_t)strlen(why) };
+        send_frame(SPIDER_WIRE_FAILED, 0, 0, 0, &text, 1);
+        _exit(2);
+    }
+    if (f->id != SPIDER_WIRE_VERSION) {
+        char why[160];
+        snprintf(why, sizeof why, "this spider-driver-host speaks wire version %d and spiderd %llu: use the helper built with spiderd",
+                 SPIDER_WIRE_VERSION, (unsigned long long)f->id);
         field text = { why, (uint32_t)strlen(why) };
         send_frame(SPIDER_WIRE_FAILED, 0, 0, 0, &text, 1);
         _exit(2);
@@ -394,16 +413,44 @@ static void *run_disconnect(void *arg)
     return NULL;
 }
 
-static void try_call(frame *f)
+/* Answers a TRY_CALL on the try channel `fd` it came from. */
+static void try_call(int fd, frame *f)
 {
-    if (f->count != 2) { send_failure(f->id, SPIDER_INTERNAL, "malformed TRY_CALL frame"); return; }
-    if (!offers_try_call) { send_frame(SPIDER_WIRE_RESULT, f->id, SPIDER_WIRE_DECLINED, 0, NULL, 0); return; }
+    if (f->kind != SPIDER_WIRE_TRY_CALL || f->count != 2) { send_failure_on(fd, f->id, SPIDER_INTERNAL, "a try channel carries TRY_CALL frames only"); return; }
+    if (!offers_try_call) { send_frame_on(fd, SPIDER_WIRE_RESULT, f->id, SPIDER_WIRE_DECLINED, 0, NULL, 0); return; }
     char *operation = field_string(&f->fields[0]);
     spider_result r = empty_result();
     int32_t answered = table->try_call((spider_connection *)(uintptr_t)f->a, operation, f->fields[1].data, f->fields[1].size, &r);
-    if (answered == 1) send_result(f->id, &r, r.retry_after_ms);
-    else send_frame(SPIDER_WIRE_RESULT, f->id, SPIDER_WIRE_DECLINED, 0, NULL, 0);
+    if (answered == 1) send_result_on(fd, f->id, &r, r.retry_after_ms);
+    else send_frame_on(fd, SPIDER_WIRE_RESULT, f->id, SPIDER_WIRE_DECLINED, 0, NULL, 0);
     free(operation);
+}
+
+/* One try channel's thread: spiderd's I/O threads wait on the answer, so it comes straight back on
+   the same socket without passing another thread on either side. */
+static void *serve_try_channel(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    for (;;) {
+        frame f = read_frame(fd);
+        try_call(fd, &f);
+        free_frame(&f);
+    }
+    return NULL;
+}
+
+static void start_try_channels(int count)
+{
+    for (int i = 0; i < count; i++) {
+        pthread_t thread;
+        pthread_attr_t attributes;
+        pthread_attr_init(&attributes);
+        pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&thread, &attributes, serve_try_channel, (void *)(intptr_t)(WIRE_FD + 1 + i)) != 0) {
+            close(WIRE_FD + 1 + i);   /* spiderd sees the channel closed and uses the others */
+        }
+        pthread_attr_destroy(&attributes);
+    }
 }
 
 static void detach(void *(*body)(void *), frame *f)
@@ -426,9 +473,12 @@ static void detach(void *(*body)(void *), frame *f)
 int main(int argc, char **argv)
 {
     long parent = 0;
+    int try_channels = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc) {
             parent = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--try-channels") == 0 && i + 1 < argc) {
+            try_channels = (int)strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--memory-limit-mb") == 0 && i + 1 < argc) {
             rlim_t bytes = (rlim_t)strtoull(argv[++i], NULL, 10) * 1024 * 1024;
             struct rlimit limit = { bytes, bytes };
@@ -447,18 +497,19 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, SIG_IGN);
 
-    frame first = read_frame();
+    frame first = read_frame(WIRE_FD);
     hello(&first);
     free_frame(&first);
+    if (offers_try_call) start_try_channels(try_channels);
 
     for (;;) {
-        frame f = read_frame();
+        frame f = read_frame(WIRE_FD);
         switch (f.kind) {
         case SPIDER_WIRE_CONNECT: detach(run_connect, &f); continue;
         case SPIDER_WIRE_CALL: detach(run_call, &f); continue;
         case SPIDER_WIRE_DISCONNECT: detach(run_disconnect, &f); continue;
-        case SPIDER_WIRE_TRY_CALL: try_call(&f); break;
         case SPIDER_WIRE_CANCEL: cancel(f.id); break;
+        case SPIDER_WIRE_TRY_CALL: send_failure(f.id, SPIDER_INTERNAL, "TRY_CALL travels on a try channel"); break;
         case SPIDER_WIRE_PING: send_frame(SPIDER_WIRE_PONG, f.id, 0, 0, NULL, 0); break;
         default: send_failure(f.id, SPIDER_INTERNAL, "unknown frame kind"); break;
         }

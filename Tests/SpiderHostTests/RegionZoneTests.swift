@@ -136,8 +136,7 @@ struct PreConnectionABITests {
         guard let installed = DriverCatalog(store: folder.file("store"), extraRoots: [TestPaths.stagedDrivers]).newest(named: "mock") else {
             throw TestFailure("the Mock driver is not staged in \(TestPaths.stagedDrivers)")
         }
-        let helper = (TestPaths.spiderd as NSString).deletingLastPathComponent + "/spider-driver-host"
-        let launch = DriverProcess.Launch(helperPath: helper, memoryLimitMB: 0, restartPause: 0, logger: Logger(label: "test"))
+        let launch = DriverProcess.Launch(helperPath: TestPaths.driverHost, memoryLimitMB: 0, tryChannels: 1, restartPause: 0, logger: Logger(label: "test"))
         let loader = DriverLoader(dataRoot: folder.file("data"), crashes: folder.file("crashes"), logger: Logger(label: "test"),
                                   isolation: { _ in isolation }, launch: launch)
         defer { loader.stopProcesses() }

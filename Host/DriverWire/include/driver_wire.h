@@ -3,7 +3,8 @@
  *
  * An isolated driver runs in `spider-driver-host`, a small helper that dlopens the driver's .so and
  * speaks the driver ABI (spider_driver.h) to it; spiderd speaks to the helper over one socketpair
- * (the helper's fd 3). Every ABI function crosses as frames on that stream:
+ * (the helper's fd 3), and try_call over `--try-channels N` more (fds 4 to 3 + N). Every ABI
+ * function crosses as frames on those streams:
  *
  *   spiderd → helper                         helper → spiderd
  *   HELLO   (library, data dir, ABI range)   READY (chosen ABI, name, version, try_call?) or FAILED
@@ -19,14 +20,19 @@
  *   uint32 length      bytes after this field (header rest + fields), at most SPIDER_WIRE_MAX_FRAME
  *   uint16 kind        SPIDER_WIRE_*
  *   uint16 field_count
- *   uint64 id          pairs a reply with its request (0 for HELLO/READY/FAILED and LOG)
+ *   uint64 id          pairs a reply with its request (0 for READY/FAILED and LOG; SPIDER_WIRE_VERSION
+ *                      for HELLO, which the helper checks)
  *   int64  a, b        two integers whose meaning depends on the kind (below)
  *   then field_count × { uint32 size; size bytes }   (a NULL buffer and an empty one are both size 0)
  *
  * Rules:
  *  - Requests may be in flight concurrently; replies come in any order, matched by id.
- *  - TRY_CALL is answered by the helper's reading thread at once (the ABI forbids try_call to block);
- *    everything else runs on a thread of its own in the helper.
+ *  - TRY_CALL travels only on a try channel, one request at a time per channel: a thread of the
+ *    helper per channel reads it, calls try_call and writes the RESULT back on the same channel, where
+ *    spiderd's I/O thread waits for it (bounded; a late answer is read and dropped before the channel's
+ *    next use). No other thread stands between them on either side: this is the fast read path.
+ *    A try channel is opened only when the driver offers try_call.
+ *  - On fd 3, everything else runs on a thread of its own in the helper.
  *  - The helper never writes a partial frame: one writer at a time, whole frames.
  *  - End of stream either way ends the conversation: the helper exits when spiderd goes away, and
  *    spiderd treats a helper that closes, crashes or exits as gone (every call in flight fails).
@@ -36,8 +42,8 @@
 
 #include <stdint.h>
 
-/* Bumped when frames change incompatibly; spiderd starts only a helper built with it. */
-#define SPIDER_WIRE_VERSION 1
+/* Bumped when frames change incompatibly; HELLO carries it and a helper built with another refuses. */
+#define SPIDER_WIRE_VERSION 2
 
 /* The largest frame either side accepts (a price list of a whole region fits many times over). */
 #define SPIDER_WIRE_MAX_FRAME (1u << 30)

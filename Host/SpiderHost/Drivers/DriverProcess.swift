@@ -16,6 +16,8 @@ final class DriverProcess: Sendable {
     struct Launch: Sendable {
         var helperPath: String
         var memoryLimitMB: Int
+        /// Try channels to open (driver_wire.h): one per I/O thread, the threads that call try_call.
+        var tryChannels: Int
         /// Seconds before the first restart after the process ended; doubles with each end in a row.
         var restartPause: Double
         var logger: Logger
@@ -26,6 +28,7 @@ final class DriverProcess: Sendable {
     let abiVersion: UInt32
     let offersTryCall: Bool
     private let fd: Int32
+    private let tryChannels: TryChannels
     private let label: String
     private let logger: Logger
     /// Held while a frame is written; true once the socket is closed (its number may be reused).
@@ -81,17 +84,24 @@ final class DriverProcess: Sendable {
             close(pair[0]); close(pair[1])
             throw StartFailure(reason: "pipe2: \(String(cString: strerror(errno)))")
         }
+        var channels: [[Int32]] = []   // [ours, the helper's] for each try channel
+        for _ in 0..<max(0, launch.tryChannels) {
+            var channel: [Int32] = [-1, -1]
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &channel) == 0 else { break }
+            channels.append(channel)
+        }
         let pid: pid_t
         do {
-            pid = try spawn(launch, socket: pair[1], output: output[1])
+            pid = try spawn(launch, socket: pair[1], tryChannels: channels.map { $0[1] }, output: output[1])
         } catch {
-            pair.forEach { close($0) }
-            output.forEach { close($0) }
+            (pair + output + channels.flatMap { $0 }).forEach { close($0) }
             throw error
         }
         close(pair[1])
         close(output[1])
-        let hello = WireFrame(kind: SPIDER_WIRE_HELLO, a: Int64(DriverLoader.hostABIRange.lowerBound),
+        channels.forEach { close($0[1]) }
+        let tryChannels = TryChannels(fds: channels.map { $0[0] })
+        let hello = WireFrame(kind: SPIDER_WIRE_HELLO, id: UInt64(SPIDER_WIRE_VERSION), a: Int64(DriverLoader.hostABIRange.lowerBound),
                               b: Int64(DriverLoader.hostABIRange.upperBound),
                               fields: [Array(driver.libraryPath.utf8), Array(dataDir.utf8), Array(driver.label.utf8)])
         let reply: WireFrame
@@ -103,30 +113,33 @@ final class DriverProcess: Sendable {
             let ended = Self.reap(pid)
             let words = Self.drain(output[0])
             close(pair[0])
+            tryChannels.close()
             throw StartFailure(reason: "its process ended while it started (\(ended))\(words.isEmpty ? "" : "; it said: " + words.joined(separator: " / "))")
         }
-        guard reply.kind == SPIDER_WIRE_READY else {
+        let name = reply.text(0) ?? "", version = reply.text(1) ?? ""
+        let refusal = reply.kind != SPIDER_WIRE_READY ? reply.text(0) ?? "its process could not load it"
+            : name != driver.manifest.name || version != driver.manifest.version
+            ? "the library says it is \(name) \(version) but its manifest says \(driver.manifest.name) \(driver.manifest.version)" : nil
+        if let refusal {
             kill(pid, SIGKILL)
             _ = Self.reap(pid)
             close(pair[0]); close(output[0])
-            throw StartFailure(reason: reply.text(0) ?? "its process could not load it")
+            tryChannels.close()
+            throw StartFailure(reason: refusal)
         }
         let process = DriverProcess(pid: pid, generation: generation, abiVersion: UInt32(clamping: reply.a), offersTryCall: reply.b == 1,
-                                    fd: pair[0], label: driver.label, logger: launch.logger)
+                                    fd: pair[0], tryChannels: tryChannels, label: driver.label, logger: launch.logger)
         Watchdog.shared.watch(process)
-        let name = reply.text(0) ?? "", version = reply.text(1) ?? ""
-        guard name == driver.manifest.name, version == driver.manifest.version else {
-            process.stop()
-            throw StartFailure(reason: "the library says it is \(name) \(version) but its manifest says \(driver.manifest.name) \(driver.manifest.version)")
-        }
         let printed = output[0]
         Thread.detachNewThread { process.forwardOutput(printed) }
         Thread.detachNewThread { process.readAnswers() }
         return process
     }
 
-    private init(pid: pid_t, generation: Int, abiVersion: UInt32, offersTryCall: Bool, fd: Int32, label: String, logger: Logger) {
+    private init(pid: pid_t, generation: Int, abiVersion: UInt32, offersTryCall: Bool, fd: Int32, tryChannels: TryChannels,
+                 label: String, logger: Logger) {
         self.pid = pid
+        self.tryChannels = tryChannels
         self.generation = generation
         self.abiVersion = abiVersion
         self.offersTryCall = offersTryCall
@@ -162,17 +175,11 @@ final class DriverProcess: Sendable {
         return waiter.answer.withLock { $0 } ?? .failure(Ended(reason: endedReason))
     }
 
-    /// Like `request`, waiting at most `bound` (for try_call on an I/O thread): nil when the answer
-    /// did not come in time; it is dropped when it comes.
-    func request(_ frame: WireFrame, within bound: DispatchTimeInterval) -> Result<WireFrame, Ended>? {
-        let (id, waiter) = register(call: nil)
-        guard let waiter else { return .failure(Ended(reason: endedReason)) }
-        send(frame, id: id, waiter: waiter)
-        if waiter.done.wait(timeout: .now() + bound) == .timedOut {
-            state.withLock { _ = $0.waiting.removeValue(forKey: id) }
-            return waiter.answer.withLock { $0 }   // it may have come just now
-        }
-        return waiter.answer.withLock { $0 }
+    /// A TRY_CALL on a try channel, for an I/O thread: its RESULT within `boundNanos`, or nil (no
+    /// channel free, too late, the process ending): then a worker calls instead.
+    func tryCall(_ frame: WireFrame, boundNanos: UInt64) -> WireFrame? {
+        guard offersTryCall, !hasEnded else { return nil }
+        return tryChannels.request(frame, boundNanos: boundNanos)
     }
 
     /// Sends a frame that needs no answer.
@@ -227,17 +234,22 @@ final class DriverProcess: Sendable {
     static let pingAfter: Double = 5
     static let pongWithin: Double = 5
 
+    /// Seconds a try_call may stay unanswered (the ABI forbids it to block) before the process is ended.
+    static var tryCallHungAfter: Double { pingAfter + pongWithin }
+
     /// One watchdog look (Watchdog): a call long past its deadline means the driver ignores
     /// cancellation (its share of threads bounds that) or the process no longer reads at all (its
-    /// reading thread stuck, say in a try_call that blocks): a PING tells which. No PONG in time ends it.
+    /// reading thread stuck): a PING tells which. No PONG in time ends it. So does a try_call that
+    /// blocks: its channel's answer owed for long.
     func checkAnswering(now: UInt64) {
         guard !hasEnded else { return }
+        if let asked = tryChannels.oldestLateRequest(), now &- asked > UInt64(Self.tryCallHungAfter * 1e9) {
+            endAsHung("a try_call got no answer within \(Int(Self.tryCallHungAfter)) s (try_call must never block)")
+            return
+        }
         if let sent = pingSent.withLock({ $0 }) {
             guard now &- sent > UInt64(Self.pongWithin * 1e9) else { return }
-            let why = "it stopped answering: a call was \(Int(Self.pingAfter)) s past its deadline and a ping got no answer within \(Int(Self.pongWithin)) s"
-            killedBecause.withLock { $0 = $0 ?? why }
-            logger.error("the driver's process \(pid): \(why); ending it")
-            kill(pid, SIGKILL)
+            endAsHung("a call was \(Int(Self.pingAfter)) s past its deadline and a ping got no answer within \(Int(Self.pongWithin)) s")
             return
         }
         let overdue = state.withLock { s in
@@ -251,6 +263,13 @@ final class DriverProcess: Sendable {
         Thread.detachNewThread { [self] in
             if case .success = request(WireFrame(kind: SPIDER_WIRE_PING)) { pingSent.withLock { $0 = nil } }
         }
+    }
+
+    private func endAsHung(_ detail: String) {
+        let why = "it stopped answering: " + detail
+        killedBecause.withLock { $0 = $0 ?? why }
+        logger.error("the driver's process \(pid): \(why); ending it")
+        kill(pid, SIGKILL)
     }
 
     // MARK: the process's side
@@ -300,6 +319,7 @@ final class DriverProcess: Sendable {
             return (Array(s.waiting.values), endHandler.withLock { h in defer { h = nil }; return h })
         }
         writing.withLockedValue { closed in closed = true; close(fd) }
+        tryChannels.close()
         if stopping.load(ordering: .relaxed) {
             logger.debug("the driver's process \(pid) was stopped")
         } else {
@@ -355,20 +375,22 @@ final class DriverProcess: Sendable {
 
     /// posix_spawn of the helper: the socket becomes its fd 3, its output the pipe, stdin /dev/null,
     /// nothing else open; an empty signal mask, default dispositions, a process group of its own.
-    private static func spawn(_ launch: Launch, socket: Int32, output: Int32) throws(StartFailure) -> pid_t {
-        // fd 3 must be the socket: move it out of the way first if it already is (dup2 onto itself
-        // would keep close-on-exec).
-        let moved = socket == 3 ? fcntl(3, F_DUPFD_CLOEXEC, 10) : -1
-        defer { if moved >= 0 { close(moved) } }
-        let socket = moved >= 0 ? moved : socket
+    private static func spawn(_ launch: Launch, socket: Int32, tryChannels: [Int32], output: Int32) throws(StartFailure) -> pid_t {
+        // fd 3 must be the socket and 4… the try channels: copies above that range first, so no dup2
+        // overwrites a descriptor still to be moved (and none is dup2'd onto itself, which would keep
+        // close-on-exec).
+        let past = Int32(4 + tryChannels.count)
+        let sources = ([socket] + tryChannels).map { fcntl($0, F_DUPFD_CLOEXEC, past) }
+        defer { sources.filter { $0 >= 0 }.forEach { close($0) } }
+        guard !sources.contains(-1) else { throw StartFailure(reason: "fcntl(F_DUPFD): \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
-        posix_spawn_file_actions_adddup2(&actions, socket, 3)
-        guard let closeFrom, closeFrom(&actions, 4) == 0 else {
+        for (target, source) in sources.enumerated() { posix_spawn_file_actions_adddup2(&actions, source, Int32(3 + target)) }
+        guard let closeFrom, closeFrom(&actions, past) == 0 else {
             throw StartFailure(reason: "this C library cannot close a child's other descriptors (posix_spawn_file_actions_addclosefrom_np, glibc 2.34)")
         }
         var attributes = posix_spawnattr_t()
@@ -382,6 +404,7 @@ final class DriverProcess: Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         let arguments = [launch.helperPath, "--parent", String(getpid())]
+            + (tryChannels.isEmpty ? [] : ["--try-channels", String(tryChannels.count)])
             + (launch.memoryLimitMB > 0 ? ["--memory-limit-mb", String(launch.memoryLimitMB)] : [])
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -20,7 +20,7 @@ final class IsolatedDriver: DriverRuntime, Sendable {
     static let window: UInt64 = 600 * 1_000_000_000
     static let maxPauseSeconds = 60.0
     /// How long an I/O thread waits for a try_call's answer before it sends the read to a worker.
-    static let tryCallBound = DispatchTimeInterval.milliseconds(20)
+    static let tryCallBoundNanos: UInt64 = 20_000_000
 
     private struct Life {
         var process: DriverProcess?
@@ -160,7 +160,7 @@ final class IsolatedDriver: DriverRuntime, Sendable {
     func tryCall(_ handle: DriverHandle, operation: String, request: [UInt8]) -> DriverOutcome? {
         guard let process = process(of: handle), process.offersTryCall else { return nil }
         let frame = WireFrame(kind: SPIDER_WIRE_TRY_CALL, a: Int64(bitPattern: handle.raw), fields: [Array(operation.utf8), request])
-        guard case .success(let answer) = process.request(frame, within: Self.tryCallBound),
+        guard let answer = process.tryCall(frame, boundNanos: Self.tryCallBoundNanos),
               answer.a != Int64(SPIDER_WIRE_DECLINED) else { return nil }   // declined, late or gone: a worker calls
         return Self.failure(of: answer).map { .failure($0) } ?? .ok(Data(answer.fields.first ?? Array("{}".utf8)))
     }

@@ -17,6 +17,11 @@ enum TestPaths {
         return repository + "/.build/debug/spiderd"
     }
 
+    /// spider-driver-host (isolated drivers' helper), built beside spiderd.
+    static var driverHost: String {
+        (spiderd as NSString).deletingLastPathComponent + "/spider-driver-host"
+    }
+
     /// spider-pack, built beside spiderd.
     static var spiderPack: String {
         (spiderd as NSString).deletingLastPathComponent + "/spider-pack"
