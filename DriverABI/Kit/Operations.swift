@@ -44,7 +44,11 @@ public struct Operations<Connection>: Sendable {
         copy.handlers[name] = Handler(immediate: immediate) { connection, json, context in
             let request: Request
             do {
-                request = try JSONDecoder().decode(Request.self, from: json)
+                if Request.self == IIDRequest.self, let plain = IIDRequestJSON.decode(json) {
+                    request = plain as! Request   // the common get/delete request, read without JSONDecoder
+                } else {
+                    request = try JSONDecoder().decode(Request.self, from: json)
+                }
             } catch let error as DecodingError {
                 throw DriverError.invalidArgument("\(name): \(DecodingErrorText.describe(error))")
             }
