@@ -59,6 +59,8 @@ let package = Package(
 
         // SHA-256, HMAC and OpenSSL errors for the Swift drivers (libcrypto).
         .target(name: "SpiderDriverCrypto", dependencies: ["SpiderDriverKit", "CLibCrypto"], path: "DriverABI/Crypto"),
+        // HTTP with keep-alive over libcurl for the Swift drivers, cancelled with the call.
+        .target(name: "SpiderDriverHTTP", dependencies: ["SpiderDriverKit", "CCurl"], path: "DriverABI/HTTP"),
         .target(
             name: "MockDriver",
             dependencies: ["SpiderDriverKit", "SpiderDriverCrypto", "CLibCrypto"],
@@ -67,7 +69,7 @@ let package = Package(
         // The AWS driver: SigV4 (libcrypto), HTTP (libcurl), XML (FoundationXML), EC2's Query API.
         .target(
             name: "AWSDriver",
-            dependencies: ["SpiderDriverKit", "SpiderDriverCrypto", "CLibCrypto", "CCurl"],
+            dependencies: ["SpiderDriverKit", "SpiderDriverCrypto", "SpiderDriverHTTP", "CLibCrypto", "CCurl"],
             path: "Plugins/AWS/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 
@@ -103,7 +105,7 @@ let package = Package(
             path: "Tests/SpiderRegistryTests"),
         .testTarget(
             name: "AWSDriverTests",
-            dependencies: ["AWSDriver", "SpiderDriverCrypto", "TestEvents"],
+            dependencies: ["AWSDriver", "SpiderDriverCrypto", "SpiderDriverHTTP", "TestEvents"],
             path: "Tests/AWSDriverTests",
             exclude: ["Fixtures"]),
         .testTarget(

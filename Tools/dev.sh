@@ -19,8 +19,11 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The toolchain's `swift`, first on PATH even where OpenStack's object-storage client put another.
+# shellcheck source=Tools/swift-toolchain.sh
+. "$root/Tools/swift-toolchain.sh"
 need_swift() {
-    command -v swift >/dev/null || { echo "Swift 6.1 or newer is required (swift.org/install)" >&2; exit 1; }
+    use_swift_toolchain || exit 1
 }
 
 # The AWS driver's tests run against moto's server (a local AWS API) and read its state with

@@ -7,7 +7,7 @@ dest=${1:?usage: stage-drivers.sh <dest> [swift-build-dir]}
 mkdir -p "$dest" && dest=$(cd "$dest" && pwd)   # absolute: make runs in another folder
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$root/.build/debug}
-toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
+toolchain=$(. "$root/Tools/swift-toolchain.sh" && use_swift_toolchain && swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
 
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 

@@ -2,6 +2,7 @@
 // cloud_error; throttling is RETRYABLE with a delay.
 import Testing
 @testable import AWSDriver
+import SpiderDriverHTTP
 import SpiderDriverKit
 
 @Suite("EC2 error mapping")

@@ -2,6 +2,7 @@
 // http.server on 127.0.0.1: the price list as from the bytes, statuses mapped as before (the
 // start of the server's answer in cloud_error), and no temporary file left whatever happens.
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 import Testing
 @testable import AWSDriver

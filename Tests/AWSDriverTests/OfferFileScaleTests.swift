@@ -5,6 +5,7 @@
 // spiderd process of its own (SpiderHostTests' AWSPriceScaleTests): this test process runs other
 // suites at the same time, so its own peak would say nothing.
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 import SpiderModels
 import Testing

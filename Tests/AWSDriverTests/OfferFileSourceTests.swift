@@ -1,6 +1,7 @@
 // Where the driver reads offer files (base + region + index.json), how the price list's HTTP
 // answers map to statuses, and how long a fetched file is kept (the clock is passed in).
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 import Testing
 @testable import AWSDriver

@@ -3,6 +3,7 @@
 // service, and Spider's metrics map to AWS/EC2 metrics.
 import Testing
 @testable import AWSDriver
+import SpiderDriverHTTP
 import SpiderDriverKit
 import SpiderModels
 

@@ -1,6 +1,7 @@
 // The compute mappings that need no cloud: AWS instance states as Spider statuses, the cloud-init
 // user data for cb-user, the root-disk request checks, and an instance record read into VMInfo.
 import Foundation
+import SpiderDriverKit
 import SpiderModels
 import Testing
 @testable import AWSDriver

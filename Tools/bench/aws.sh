@@ -54,7 +54,7 @@ MANIFEST=$ROOT/Plugins/AWS/driver.json
 version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$MANIFEST")
 mkdir -p "$TMP/drivers/aws/$version"
 install -m 0755 "$DRIVER" "$TMP/drivers/aws/$version/"
-toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
+toolchain=$(. "$ROOT/Tools/swift-toolchain.sh" && use_swift_toolchain && swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
 python3 - "$MANIFEST" "$TMP/drivers/aws/$version/driver.json" "$toolchain" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))

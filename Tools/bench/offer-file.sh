@@ -44,7 +44,7 @@ MANIFEST=$ROOT/Plugins/AWS/driver.json
 version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$MANIFEST")
 mkdir -p "$TMP/drivers/aws/$version" "$TMP/offers/us-east-1"
 install -m 0755 "$DRIVER" "$TMP/drivers/aws/$version/"
-toolchain=$(swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
+toolchain=$(. "$ROOT/Tools/swift-toolchain.sh" && use_swift_toolchain && swift --version 2>&1 | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1)
 python3 -c 'import json, sys
 m = json.load(open(sys.argv[1]))
 if sys.argv[3]: m["swift_toolchain"] = sys.argv[3]

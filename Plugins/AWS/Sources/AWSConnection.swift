@@ -1,5 +1,6 @@
 // One connection: credentials, a region (none on a pre-connection) and an HTTP client whose
 // connections stay open between calls. The operation table lists every operation AWS answers.
+import SpiderDriverHTTP
 import SpiderDriverKit
 import SpiderModels
 

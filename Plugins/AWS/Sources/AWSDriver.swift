@@ -3,6 +3,7 @@
 // This file holds the exported entry symbol and the driver object that opens connections.
 import Foundation
 import SpiderDriverABI
+import SpiderDriverHTTP
 import SpiderDriverKit
 
 @_cdecl("spider_driver_entry")
@@ -28,6 +29,6 @@ final class AWSDriver: SpiderDriver {
         let settings = try AWSSettings(info)
         host.log(.debug, "connection '\(info.connectionName)': region '\(settings.region ?? "(none: pre-connection)")'"
                  + (settings.endpoint.map { ", endpoint \($0)" } ?? ""))
-        return AWSConnection(settings: settings, http: HTTPClient(options: .standard))
+        return AWSConnection(settings: settings, http: HTTPClient(options: .standard(userAgent: "spider-driver-aws/\(Self.version)")))
     }
 }

@@ -3,6 +3,7 @@
 // backoff inside the call's deadline, then answered RETRYABLE with a suggested delay. The same
 // client speaks the other Query API services (ELBv2, CloudWatch) given their service and version.
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 
 struct EC2Client: Sendable {

@@ -1,6 +1,7 @@
 // EKS's REST JSON API: a SigV4-signed (service "eks") request to a path under /clusters with a
 // JSON body; the answer is JSON. An error answer maps to a Spider status (EKSErrorMapping).
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 
 struct EKSClient: Sendable {

@@ -10,45 +10,13 @@ import SpiderDriverKit
 import SpiderModels
 
 enum SecurityRuleMapping {
-    /// A rule in the normal form used for comparing and for the EC2 parameters.
+    /// A rule in the normal form used for comparing and for the EC2 parameters (the kit's).
     static func normalize(_ rule: SecurityRuleInfo, field: String) throws -> SecurityRuleInfo {
-        let direction = rule.Direction.lowercased()
-        guard direction == "inbound" || direction == "outbound" else {
-            throw DriverError.invalidArgument("\(field).Direction: '\(rule.Direction)' is not inbound or outbound")
-        }
-        var proto = rule.IPProtocol.lowercased()
-        if proto == "-1" { proto = "all" }
-        guard ["tcp", "udp", "icmp", "all"].contains(proto) else {
-            throw DriverError.invalidArgument("\(field).IPProtocol: '\(rule.IPProtocol)' is not tcp, udp, icmp or all")
-        }
-        var from = try port(rule.FromPort, field: "\(field).FromPort")
-        var to = try port(rule.ToPort, field: "\(field).ToPort")
-        switch proto {
-        case "all":
-            (from, to) = (-1, -1)
-        case "tcp", "udp":
-            if from == -1 || to == -1 || (from == 0 && to == 65535) { (from, to) = (-1, -1) }
-            guard from <= to else {
-                throw DriverError.invalidArgument("\(field).FromPort: FromPort \(from) is greater than ToPort \(to)")
-            }
-        default: break   // icmp: type and code as given
-        }
-        var cidr = (rule.CIDR ?? "").trimmingCharacters(in: .whitespaces)
-        if cidr.isEmpty { cidr = "0.0.0.0/0" }
-        return SecurityRuleInfo(FromPort: String(from), ToPort: String(to), IPProtocol: proto, Direction: direction, CIDR: cidr)
+        try SecurityRuleForm.normalize(rule, field: field)
     }
 
     static func normalize(_ rules: [SecurityRuleInfo], field: String) throws -> [SecurityRuleInfo] {
-        try rules.enumerated().map { try normalize($1, field: "\(field)[\($0)]") }
-    }
-
-    private static func port(_ text: String, field: String) throws -> Int {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty { return -1 }
-        guard let value = Int(t), (-1...65535).contains(value) else {
-            throw DriverError.invalidArgument("\(field): '\(text)' is not a port number (0...65535, or -1 for all)")
-        }
-        return value
+        try SecurityRuleForm.normalize(rules, field: field)
     }
 
     /// `IpPermissions.N.*` for normalized rules (all of one direction).
@@ -98,7 +66,5 @@ enum SecurityRuleMapping {
     }
 
     /// `inbound tcp 22-22 0.0.0.0/0`, for messages.
-    static func describe(_ rule: SecurityRuleInfo) -> String {
-        "\(rule.Direction) \(rule.IPProtocol) \(rule.FromPort)-\(rule.ToPort) \(rule.CIDR ?? "0.0.0.0/0")"
-    }
+    static func describe(_ rule: SecurityRuleInfo) -> String { SecurityRuleForm.describe(rule) }
 }

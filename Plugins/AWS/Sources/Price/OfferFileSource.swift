@@ -8,6 +8,7 @@
 import Glibc
 #endif
 import Foundation
+import SpiderDriverHTTP
 import SpiderDriverKit
 import Synchronization
 

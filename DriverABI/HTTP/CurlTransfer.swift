@@ -8,6 +8,9 @@ import SpiderDriverKit
 final class CurlTransferState {
     var body: [UInt8] = []
     var retryAfter: Int?
+    /// The kept response headers (`HTTPOptions.keptHeaders`).
+    var headers: [String: String] = [:]
+    let keptHeaders: Set<String>
     let context: CallContext?
     var cancelled = false
     /// A download's file: the body goes there and only its start (for an error's message) to `body`.
@@ -15,9 +18,10 @@ final class CurlTransferState {
     var sinkErrno: Int32 = 0
     static let keptPrefix = 512
 
-    init(context: CallContext?, sink: Int32?) {
+    init(context: CallContext?, sink: Int32?, keptHeaders: Set<String>) {
         self.context = context
         self.sink = sink
+        self.keptHeaders = keptHeaders
     }
 
     /// Takes one chunk of the body; false stops the transfer (the file could not be written).
@@ -36,8 +40,11 @@ final class CurlTransferState {
 
     func header(_ line: String) {
         let parts = line.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "retry-after" else { return }
-        retryAfter = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
+        guard parts.count == 2 else { return }
+        let name = parts[0].lowercased()
+        let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+        if name == "retry-after" { retryAfter = Int(value) }
+        if keptHeaders.contains(name) { headers[name] = value }
     }
 }
 
@@ -83,7 +90,7 @@ enum CurlTransfer {
     static func perform(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequest, options: HTTPOptions,
                         context: CallContext?, sink: Int32? = nil) throws -> HTTPResponse {
         curl_easy_reset(handle)
-        let state = CurlTransferState(context: context, sink: sink)
+        let state = CurlTransferState(context: context, sink: sink, keptHeaders: options.keptHeaders)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
         errorBuffer[0] = 0
@@ -107,7 +114,7 @@ enum CurlTransfer {
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs),
             ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, totalMs),
             ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1),
-            ccurl_setopt_string(handle, CURLOPT_USERAGENT, "spider-driver-aws/\(AWSDriver.version)"),
+            ccurl_setopt_string(handle, CURLOPT_USERAGENT, options.userAgent),
             ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),   // whatever curl can decode
             ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)),
             ccurl_setopt_write_function(handle, writeCallback),
@@ -123,15 +130,16 @@ enum CurlTransfer {
             codes.append(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1))
             codes.append(ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, Self.downloadStallSeconds))
         }
-        switch request.method {
-        case "GET": break
-        case "POST":
+        // A body goes as POST's fields; another method with a body (PUT, PATCH) keeps them and
+        // renames the request.
+        if request.method == "POST" || (request.method != "GET" && !request.body.isEmpty) {
             codes.append(ccurl_setopt_long(handle, CURLOPT_POST, 1))
             codes.append(ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             codes.append(request.body.withUnsafeBytes {
                 ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
             })
-        default:
+        }
+        if request.method != "GET" && request.method != "POST" {
             codes.append(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
         }
         if let bad = codes.first(where: { $0 != CURLE_OK }) {
@@ -152,6 +160,6 @@ enum CurlTransfer {
         }
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, body: state.body, retryAfterSeconds: state.retryAfter)
+        return HTTPResponse(status: status, body: state.body, retryAfterSeconds: state.retryAfter, headers: state.headers)
     }
 }

@@ -6,12 +6,12 @@ import Foundation
 import SpiderDriverKit
 import Synchronization
 
-final class HTTPClient: Sendable {
-    let options: HTTPOptions
+public final class HTTPClient: Sendable {
+    public let options: HTTPOptions
     /// Idle handles as raw addresses (a pointer is not Sendable; the lock makes the handoff safe).
     private let idle = Mutex<[UInt]>([])
 
-    init(options: HTTPOptions) {
+    public init(options: HTTPOptions) {
         self.options = options
     }
 
@@ -21,13 +21,13 @@ final class HTTPClient: Sendable {
         }
     }
 
-    func send(_ request: HTTPRequest, context: CallContext?) throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest, context: CallContext?) throws -> HTTPResponse {
         try run(request, context: context, sink: nil)
     }
 
     /// `request` with its body written to the open file `fd`; the response's body is only the
     /// body's first bytes (what an error message quotes).
-    func download(_ request: HTTPRequest, to fd: Int32, context: CallContext?) throws -> HTTPResponse {
+    public func download(_ request: HTTPRequest, to fd: Int32, context: CallContext?) throws -> HTTPResponse {
         try run(request, context: context, sink: fd)
     }
 
