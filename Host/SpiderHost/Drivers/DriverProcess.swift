@@ -169,7 +169,7 @@ final class DriverProcess: Sendable {
     func request(_ frame: WireFrame, call: CallState? = nil) -> Result<WireFrame, Ended> {
         let (id, waiter) = register(call: call)
         guard let waiter else { return .failure(Ended(reason: endedReason)) }
-        send(frame, id: id, waiter: waiter)
+        send(frame, id: id)
         call?.whenCancelled { [weak self] in self?.sendCancel(id) }
         waiter.done.wait()
         return waiter.answer.withLock { $0 } ?? .failure(Ended(reason: endedReason))
@@ -202,15 +202,14 @@ final class DriverProcess: Sendable {
         }
     }
 
-    private func send(_ frame: WireFrame, id: UInt64, waiter: Waiter) {
+    private func send(_ frame: WireFrame, id: UInt64) {
         var frame = frame
         frame.id = id
-        let sent = write(frame)
-        if !sent {
-            // The reader thread notices the end and fails every waiter; this one may already be gone.
-            state.withLock { _ = $0.waiting.removeValue(forKey: id) }
-            waiter.finish(.failure(Ended(reason: endedReason)))
-        }
+        // A failed write means the socket broke: the reader thread sees the end, reaps the process
+        // and fails every registered waiter, this one too, with how it ended (a signal, its last
+        // words). Failing it here would answer before that is known. (Registration saw the process
+        // not ended, so the reader's list of waiters includes this one.)
+        _ = write(frame)
     }
 
     private func sendCancel(_ id: UInt64) {
