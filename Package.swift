@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "spiderd", targets: ["spiderd"]),
         .library(name: "spider-driver-mock", type: .dynamic, targets: ["MockDriver"]),
         .library(name: "spider-driver-aws", type: .dynamic, targets: ["AWSDriver"]),
+        .library(name: "spider-driver-openstack", type: .dynamic, targets: ["OpenStackDriver"]),
         .library(name: "SpiderDriverKit", targets: ["SpiderDriverKit"]),
         .executable(name: "spider-pack", targets: ["spider-pack"]),
         .executable(name: "spctl", targets: ["spctl"]),
@@ -73,6 +74,13 @@ let package = Package(
             path: "Plugins/AWS/Sources",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
 
+        // The OpenStack driver: Keystone v3, Nova, Neutron, Glance, Cinder over their REST APIs (libcurl).
+        .target(
+            name: "OpenStackDriver",
+            dependencies: ["SpiderDriverKit", "SpiderDriverHTTP"],
+            path: "Plugins/OpenStack/Sources",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(driverExports)"])]),
+
         // Driver bundles and registries: format, signatures, fetch, safe unpack, install store.
         .systemLibrary(name: "CArchive", path: "Registry/CArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
@@ -108,6 +116,13 @@ let package = Package(
             dependencies: ["AWSDriver", "SpiderDriverCrypto", "SpiderDriverHTTP", "TestEvents"],
             path: "Tests/AWSDriverTests",
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "OpenStackDriverTests",
+            dependencies: ["OpenStackDriver", "SpiderDriverKit", "SpiderModels"],
+            path: "Tests/OpenStackDriverTests",
+            // Every driver module defines the C entry symbol spider_driver_entry, and SwiftPM links all
+            // test targets into one binary (AWSDriverTests brings the AWS one): the unit tests never call it.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]),
         .testTarget(
             name: "SpiderHostTests",
             dependencies: ["SpiderClient", "SpiderModels", "SpiderHost", "TestEvents",

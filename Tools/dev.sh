@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
-#   Tools/dev.sh test    install missing Debian packages, build, stage the drivers, run every test
+#   Tools/dev.sh test    install missing Debian packages (and the test OpenStack), build, stage the drivers, run every test
 #   Tools/dev.sh bench   build in release mode; run every benchmark in Tools/bench/ (socket vs nginx 5 rounds, dashboard fan-out, driver installs, AWS vs boto3 15 rounds, AWS offer file), raw output and summary.txt in .build/bench/<UTC time>/
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +37,14 @@ need_moto() {
     PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet 'moto[server]==5.2.5'
 }
 
+# The OpenStack driver's tests run against a real OpenStack (Debian 12's Zed packages) that
+# Tools/openstack installs (as root, once), initialises (once) and starts; the tests start it when
+# it is not running, and `test` stops it afterwards (by the PIDs its start recorded) unless it ran before.
+need_openstack() {
+    Tools/openstack/install.sh
+    Tools/openstack/init.sh
+}
+
 case "${1:-}" in
 start)
     install_missing "${packages[@]}"; need_swift
@@ -48,11 +56,13 @@ start)
     exec "$root/.build/release/spiderd" --data-dir "$data" "$@"
     ;;
 test)
-    install_missing "${packages[@]}"; need_swift; need_moto
+    install_missing "${packages[@]}"; need_swift; need_moto; need_openstack
     swift build
     rm -rf .build/test-drivers
     Tools/stage-drivers.sh "$root/.build/test-drivers" "$root/.build/debug"
     make -s -C Plugins/CExample check OUT="$root/.build/test-drivers/cexample-check"
+    # Stop the test OpenStack afterwards unless it was already running (someone else's session).
+    curl -s -o /dev/null --max-time 2 http://127.0.0.1:5000/v3 || trap 'Tools/openstack/stop.sh >/dev/null 2>&1 || true' EXIT
     SPIDER_TEST_DRIVERS="$root/.build/test-drivers" SPIDERD="$root/.build/debug/spiderd" swift test
     ;;
 bench)

@@ -11,8 +11,8 @@ toolchain=$(. "$root/Tools/swift-toolchain.sh" && use_swift_toolchain && swift -
 
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-# Swift drivers (built by `swift build`): the Mock and AWS.
-for manifest in "$root/Plugins/Mock/driver.json" "$root/Plugins/AWS/driver.json"; do
+# Swift drivers (built by `swift build`): the Mock, AWS and OpenStack.
+for manifest in "$root/Plugins/Mock/driver.json" "$root/Plugins/AWS/driver.json" "$root/Plugins/OpenStack/driver.json"; do
     dir=$dest/$(field "$manifest" name)/$(field "$manifest" version)
     mkdir -p "$dir"
     install -m 0755 "$build/$(field "$manifest" library)" "$dir/"
