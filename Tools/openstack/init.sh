@@ -44,8 +44,10 @@ for p in sys.argv[1:]:
     c = sqlite3.connect(p); assert c.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"; c.close()' "${dbfiles[@]}"
 
 # The broker boots (about 3 s) while the databases are made.
-start_service epmd
-"$PY" "$HERE/lib/ready.py" --quiet --state "$STATE" --since 0 --timeout 10 epmd
+if ! port_open 4369; then # an epmd that is already there (another Erlang program's) does as well
+    start_service epmd
+    "$PY" "$HERE/lib/ready.py" --quiet --state "$STATE" --since "$(date +%s)" --timeout 10 epmd
+fi
 start_service rabbitmq
 
 # Octavia's local certificate authority (its amphora certificates are signed by it).
@@ -63,12 +65,20 @@ start_service rabbitmq
 
 # The database jobs, in parallel (each logs to $STATE/log/init-NAME.log).
 declare -A job_pids=()
-job() { # job NAME COMMAND...
+job() { # job NAME COMMAND...: a process group of its own (set -m), so that a failure can end it
     local name=$1
     shift
+    set -m
     ("$@") >"$STATE/log/init-$name.log" 2>&1 &
     job_pids[$name]=$!
+    set +m
 }
+# When init fails, the database jobs still running must not go on writing into the state folder.
+end_jobs() {
+    local p
+    for p in "${job_pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+}
+trap end_jobs EXIT
 wait_job() {
     local name=$1
     if ! wait "${job_pids[$name]}"; then
@@ -80,8 +90,15 @@ wait_job() {
 
 keystone_db() {
     local k=(keystone-manage --config-file "$E/keystone/keystone.conf")
-    "${k[@]}" fernet_setup --keystone-user root --keystone-group root
-    "${k[@]}" credential_setup --keystone-user root --keystone-group root
+    # What "keystone-manage fernet_setup / credential_setup" make (a staged key 0 and a primary
+    # key 1 in each repository), without two more keystone-manage start-ups on the critical path.
+    "$PY" -c 'import os, sys
+from cryptography.fernet import Fernet
+for repo in sys.argv[1:]:
+    for i in ("0", "1"):
+        fd = os.open(os.path.join(repo, i), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, Fernet.generate_key()); os.close(fd)' \
+        "$STATE/data/keystone/fernet-keys" "$STATE/data/keystone/credential-keys"
     "${k[@]}" db_sync
     "${k[@]}" bootstrap --bootstrap-password "$ADMIN_PASSWORD" --bootstrap-username admin \
         --bootstrap-project-name admin --bootstrap-role-name admin \
@@ -122,7 +139,11 @@ job octavia octavia_db
 wait_job keystone
 log "keystone bootstrapped ($(elapsed))"
 start_service keystone
-"$PY" "$HERE/lib/ready.py" --state "$STATE" --since 0 --timeout 60 --failed-file "$STATE/run/not-ready" keystone rabbitmq
+if ! "$PY" "$HERE/lib/ready.py" --state "$STATE" --since "$(date +%s)" --timeout 60 \
+    --failed-file "$STATE/run/not-ready" keystone rabbitmq; then
+    tail -n 30 "$STATE/log/$(cat "$STATE/run/not-ready").log" >&2
+    die "init failed: keystone or rabbitmq did not start"
+fi
 "$PY" "$HERE/lib/seed.py" register
 log "service users and catalogue registered ($(elapsed))"
 
@@ -148,4 +169,5 @@ for d in keystone/fernet-keys keystone/credential-keys glance/images octavia/cer
 done
 cp "$STATE/octavia-ids.env" "$tpl/"
 printf '%s\n' "$fp" >"$tpl/FINGERPRINT"
+trap - EXIT
 log "template saved in $tpl; init took $(elapsed). Next: Tools/openstack/start.sh"

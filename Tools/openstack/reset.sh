@@ -30,7 +30,7 @@ rm -rf "${STATE:?}"/data/nova/instances/* "${STATE:?}"/data/glance/staging/* "${
     "${STATE:?}"/data/cinder/volumes/*
 cp "$tpl/octavia-ids.env" "$STATE/octavia-ids.env"
 ms=$(($(date +%s%3N) - t0))
-log "restored the template in $((ms / 1000)).$((ms % 1000 / 100)) s"
+log "stopped and restored the template in $((ms / 1000)).$((ms % 1000 / 100)) s"
 
 [ "${1:-}" = --no-start ] && exit 0
 exec "$HERE/start.sh"

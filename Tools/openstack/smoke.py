@@ -7,10 +7,13 @@ Run with Debian's python (a pyenv python3 may come first on PATH and lacks opens
 network + subnet + router (gateway to "public", interface to the subnet), security group and
 rules, key pair, server boot (m1.tiny, cirros) to ACTIVE, stop/start/reboot, floating IP, volume
 create/attach/detach/delete, load balancer + listener + pool + member + health monitor to ACTIVE
-(with a floating IP on its VIP), then everything deleted in order and checked gone. Prints the
-time of each step; exits 1 on the first failure (after cleaning up what it made).
+(with a floating IP on its VIP), then everything deleted in order and checked gone (each resource
+it made, and anything named with its prefix: other tests may share the project). Prints the time
+of each step; exits 1 on the first failure (after cleaning up what it made). Several can run at
+once (that is how the SQLite locking was checked).
 """
 import inspect
+import os
 import sys
 import time
 
@@ -95,10 +98,9 @@ def ssh_public_key():
     return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode() + " smoke"
 
 
-def run(conn, made, prefix):
+def run(conn, made, prefix, created):
     with Step("authenticate (non-admin)"):
         conn.authorize()
-        project_id = conn.current_project_id
     with Step("find fixtures: network public, image, flavor m1.tiny"):
         public = conn.network.find_network("public", ignore_missing=False)
         image = conn.image.find_image("cirros-0.6.2-x86_64", ignore_missing=False)
@@ -106,18 +108,22 @@ def run(conn, made, prefix):
     with Step("network + subnet"):
         net = conn.network.create_network(name=f"{prefix}-net")
         made["network"] = net.id
+        created.append(("network", net.id))
         subnet = conn.network.create_subnet(network_id=net.id, name=f"{prefix}-subnet", ip_version=4,
                                             cidr="10.42.0.0/24", dns_nameservers=["10.42.0.2"])
         made["subnet"] = subnet.id
+        created.append(("subnet", subnet.id))
     with Step("router: gateway to public + interface to subnet"):
         router = conn.network.create_router(name=f"{prefix}-router",
                                             external_gateway_info={"network_id": public.id})
         made["router"] = router.id
+        created.append(("router", router.id))
         conn.network.add_interface_to_router(router, subnet_id=subnet.id)
         made["router_interface"] = subnet.id
     with Step("security group + 3 rules"):
         sg = conn.network.create_security_group(name=f"{prefix}-sg", description="smoke")
         made["security_group"] = sg.id
+        created.append(("security group", sg.id))
         for rule in ({"protocol": "tcp", "port_range_min": 22, "port_range_max": 22},
                      {"protocol": "tcp", "port_range_min": 80, "port_range_max": 80},
                      {"protocol": "icmp"}):
@@ -126,11 +132,13 @@ def run(conn, made, prefix):
     with Step("key pair"):
         kp = conn.compute.create_keypair(name=f"{prefix}-key", public_key=ssh_public_key())
         made["keypair"] = kp.name
+        created.append(("key pair", kp.name))
     with Step("server create -> ACTIVE"):
         server = conn.compute.create_server(name=f"{prefix}-vm", image_id=image.id, flavor_id=flavor.id,
                                             networks=[{"uuid": net.id}], security_groups=[{"name": sg.name}],
                                             key_name=kp.name)
         made["server"] = server.id
+        created.append(("server", server.id))
         server = wait_for("server ACTIVE", server_settled(conn, server.id, "ACTIVE"))
     with Step("server stop -> SHUTOFF"):
         conn.compute.stop_server(server)
@@ -146,11 +154,13 @@ def run(conn, made, prefix):
         fixed_ip = port.fixed_ips[0]["ip_address"]
         fip = conn.network.create_ip(floating_network_id=public.id, port_id=port.id)
         made["fip"] = fip.id
+        created += [("floating IP", fip.id), ("port", port.id)]
         assert fip.fixed_ip_address == fixed_ip, (fip.fixed_ip_address, fixed_ip)
         print(f"         floating {fip.floating_ip_address} -> {fixed_ip}")
     with Step("volume create (1 GB) -> available"):
         vol = conn.block_storage.create_volume(size=1, name=f"{prefix}-vol")
         made["volume"] = vol.id
+        created.append(("volume", vol.id))
         wait_for("volume available", volume_status(conn, vol.id, "available"))
     with Step("volume attach -> in-use"):
         conn.compute.create_volume_attachment(server, volume_id=vol.id)
@@ -169,6 +179,7 @@ def run(conn, made, prefix):
     with Step("load balancer -> ACTIVE"):
         lb = conn.load_balancer.create_load_balancer(name=f"{prefix}-lb", vip_subnet_id=subnet.id)
         made["lb"] = lb.id
+        created.append(("load balancer", lb.id))
         lb = wait_for("LB ACTIVE", lb_active(conn, lb.id))
         print(f"         VIP {lb.vip_address} (port {lb.vip_port_id})")
     with Step("listener HTTP:80 -> ACTIVE"):
@@ -190,9 +201,10 @@ def run(conn, made, prefix):
     with Step("floating IP on the VIP"):
         vip_fip = conn.network.create_ip(floating_network_id=public.id, port_id=lb.vip_port_id)
         made["vip_fip"] = vip_fip.id
+        created += [("floating IP", vip_fip.id), ("port", lb.vip_port_id)]
     cleanup(conn, made)
-    with Step("nothing left in the project"):
-        wait_for("an empty project", lambda: not leftovers(conn, project_id), timeout=30)
+    with Step("nothing left (each resource made, and any named " + prefix + "-*)"):
+        wait_for("nothing left", lambda: not leftovers(conn, prefix, created), timeout=30)
 
 
 def cleanup(conn, made):
@@ -253,32 +265,40 @@ def cleanup(conn, made):
         raise RuntimeError("cleanup failed: " + ", ".join(errors))
 
 
-def leftovers(conn, project_id):
+def leftovers(conn, prefix, created):
+    """What is left of this run: each resource it made (by id), and anything named PREFIX-*.
+    (Not the whole project: other tests may use it at the same time.)"""
+    getters = {"network": conn.network.get_network, "subnet": conn.network.get_subnet,
+               "router": conn.network.get_router, "security group": conn.network.get_security_group,
+               "key pair": conn.compute.get_keypair, "server": conn.compute.get_server,
+               "floating IP": conn.network.get_ip, "port": conn.network.get_port,
+               "volume": conn.block_storage.get_volume,
+               "load balancer": conn.load_balancer.get_load_balancer}
     left = []
-    left += [f"server {s.name}" for s in conn.compute.servers()]
-    left += [f"volume {v.name}" for v in conn.block_storage.volumes()]
-    left += [f"load balancer {lb.name}" for lb in conn.load_balancer.load_balancers(project_id=project_id)]
-    left += [f"floating IP {f.floating_ip_address}" for f in conn.network.ips(project_id=project_id)]
-    left += [f"router {r.name}" for r in conn.network.routers(project_id=project_id)]
-    left += [f"network {n.name}" for n in conn.network.networks(project_id=project_id)]
-    left += [f"subnet {s.name}" for s in conn.network.subnets(project_id=project_id)]
-    left += [f"port {p.id} ({p.device_owner})" for p in conn.network.ports(project_id=project_id)]
-    left += [f"security group {g.name}" for g in conn.network.security_groups(project_id=project_id)
-             if g.name != "default"]
-    left += [f"key pair {k.name}" for k in conn.compute.keypairs()]
+    for kind, rid in created:
+        if not gone(getters[kind], rid)():
+            left.append(f"{kind} {rid}")
+    mine = f"{prefix}-"
+    listings = [("server", conn.compute.servers()), ("volume", conn.block_storage.volumes()),
+                ("load balancer", conn.load_balancer.load_balancers()), ("router", conn.network.routers()),
+                ("network", conn.network.networks()), ("subnet", conn.network.subnets()),
+                ("security group", conn.network.security_groups()), ("key pair", conn.compute.keypairs())]
+    for kind, items in listings:
+        left += [f"{kind} {x.name}" for x in items if (x.name or "").startswith(mine)]
     if left:
-        print("         left: " + ", ".join(left), flush=True)
+        print("         left: " + ", ".join(sorted(set(left))), flush=True)
     return left
 
 
 def main():
     keep = "--keep" in sys.argv
     conn = openstack.connect(**AUTH)
-    prefix = f"smoke-{int(time.time())}"
+    prefix = f"smoke-{int(time.time())}-{os.getpid()}"
     made = {}
+    created = []
     ok = False
     try:
-        run(conn, made, prefix)
+        run(conn, made, prefix, created)
         ok = True
     except Exception as e:  # noqa: BLE001 — report any failure, then clean up
         print(f"error: {type(e).__name__}: {e}", file=sys.stderr, flush=True)

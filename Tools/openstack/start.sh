@@ -23,12 +23,15 @@ if [ "${SPIDER_OPENSTACK_INIT:-0}" != 1 ]; then
     fi
 fi
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-first=(epmd rabbitmq keystone placement glance-api)
-second=("${CORE_SERVICES[@]}")
-[ "$WITH_CINDER" = 1 ] && second+=("${CINDER_SERVICES[@]}")
-[ "$WITH_OCTAVIA" = 1 ] && second+=("${OCTAVIA_SERVICES[@]}")
+# Two waves. The start-up is CPU-bound (mostly Python imports, ~50 s of CPU on 2 cores), so the
+# first wave is small: rabbitmq (~3 s alone), keystone and placement. The rest starts once they
+# serve: an RPC service that connects while the broker is still booting can hang for good (as
+# nova-conductor did here), and nova-compute reports its resources to placement once at start
+# (then only every 60 s).
+first=(epmd rabbitmq keystone placement)
+rest=(glance-api nova-api nova-conductor nova-scheduler neutron-server nova-compute)
+if [ "$WITH_CINDER" = 1 ]; then rest+=("${CINDER_SERVICES[@]}"); fi
+if [ "$WITH_OCTAVIA" = 1 ]; then rest+=("${OCTAVIA_SERVICES[@]}"); fi
 
 # An epmd that we did not start (another Erlang program's) serves rabbit just as well.
 if ! service_pid epmd >/dev/null && port_open 4369; then
@@ -41,10 +44,13 @@ not_running() {
 }
 
 ready() { # ready SINCE TIMEOUT NAME...: waits; on failure shows the tail of the failing log
-    local since=$1 timeout=$2 failed
+    local since=$1 timeout=$2 failed n running=()
     shift 2
+    for n in "$@"; do
+        if [[ " ${was_running[*]} " == *" $n "* ]]; then running+=(--running "$n"); fi
+    done
     if ! "$PY" "$HERE/lib/ready.py" --state "$STATE" --since "$since" --timeout "$timeout" \
-        --failed-file "$STATE/run/not-ready" "$@"; then
+        --failed-file "$STATE/run/not-ready" "${running[@]}" "$@"; then
         failed=$(cat "$STATE/run/not-ready" 2>/dev/null || true)
         if [ -n "$failed" ] && [ -f "$STATE/log/$failed.log" ]; then
             printf -- '--- last 40 lines of %s ---\n' "$STATE/log/$failed.log" >&2
@@ -54,18 +60,18 @@ ready() { # ready SINCE TIMEOUT NAME...: waits; on failure shows the tail of the
     fi
 }
 
-mapfile -t missing < <(not_running "${first[@]}" "${second[@]}")
+mapfile -t missing < <(not_running "${first[@]}" "${rest[@]}")
 if [ ${#missing[@]} -eq 0 ]; then
     if "$PY" "$HERE/lib/ready.py" --quiet --state "$STATE" --since "$(($(date +%s) - 60))" --timeout 15 \
-        "${first[@]}" "${second[@]}" >/dev/null 2>&1; then
+        "${first[@]}" "${rest[@]}" >/dev/null 2>&1; then
         log "OpenStack is already running and ready (state: $STATE)"
         exit 0
     fi
 fi
 
-if port_open 5672 && ! service_pid rabbitmq >/dev/null; then
-    die "port 5672 is taken by a process this harness did not start (another rabbitmq?)"
-fi
+# Services that run already are not restarted; their readiness reports count from a minute ago.
+was_running=()
+for n in "${first[@]}" "${rest[@]}"; do service_pid "$n" >/dev/null && was_running+=("$n"); done
 
 make_dirs
 render_configs
@@ -76,16 +82,14 @@ log "starting OpenStack (state: $STATE)"
 mapfile -t todo < <(not_running "${first[@]}")
 for n in "${todo[@]}"; do
     start_service "$n"
-    # rabbit needs epmd listening first
-    if [ "$n" = epmd ]; then ready "$since" 10 epmd || die "epmd did not start"; fi
+    if [ "$n" = epmd ]; then # rabbit needs epmd listening first
+        "$PY" "$HERE/lib/ready.py" --quiet --state "$STATE" --since "$since" --timeout 10 epmd || die "epmd did not start"
+    fi
 done
-# nova-compute reports its resources to placement once at start (then only every 60 s), and
-# every service logs in through keystone: start the rest once keystone, placement and rabbit serve.
 ready "$since" "$START_TIMEOUT" "${first[@]}" || die "start failed (logs in $STATE/log)"
-
-mapfile -t todo < <(not_running "${second[@]}")
+mapfile -t todo < <(not_running "${rest[@]}")
 for n in "${todo[@]}"; do start_service "$n"; done
-ready "$since" "$START_TIMEOUT" "${second[@]}" || die "start failed (logs in $STATE/log)"
+ready "$since" "$START_TIMEOUT" "${first[@]}" "${rest[@]}" || die "start failed (logs in $STATE/log)"
 
 ms=$(($(date +%s%3N) - t0))
 log "OpenStack is ready in $((ms / 1000)).$((ms % 1000 / 100)) s: keystone http://127.0.0.1:5000/v3 (source Tools/openstack/env.sh)"

@@ -19,6 +19,12 @@ if [ ${#running[@]} -eq 0 ]; then
     log "nothing of ours is running (state: $STATE)"
     exit 0
 fi
+stopped=()
+for n in "${running[@]}"; do
+    case $n in rabbitmq | epmd) [ $keep_rabbit = 1 ] || stopped+=("$n") ;; *) stopped+=("$n") ;; esac
+done
+# rabbitmq only after the others: a service that loses the broker while it shuts down tries to
+# reconnect and takes 10 s or more to end (cinder-scheduler, nova-scheduler, octavia-worker).
 stop_services "${openstack[@]}"
 if [ $keep_rabbit = 0 ]; then
     stop_services rabbitmq
@@ -27,4 +33,4 @@ fi
 ms=$(($(date +%s%3N) - t0))
 kept=""
 [ $keep_rabbit = 1 ] && kept=" (rabbitmq kept running)"
-log "stopped in $((ms / 1000)).$((ms % 1000 / 100)) s: ${running[*]}$kept"
+log "stopped in $((ms / 1000)).$((ms % 1000 / 100)) s: ${stopped[*]:-nothing}$kept"

@@ -56,29 +56,27 @@ enum OpenStackCloud {
     /// Removes everything in the test user's project (and the user's key pairs), in dependency order.
     static func emptyProject() throws {
         _ = try OpenStackView.run("""
-            import time
             project = conn.identity.find_project(\(OpenStackView.quoted(user.project)), domain_id="default")
             uid = conn.identity.find_user(\(OpenStackView.quoted(user.name)), domain_id="default").id
             pid = project.id
-            def wait_gone(find, ids):
-                for _ in range(240):
-                    if not [i for i in ids if find(i) is not None]:
-                        return
-                    time.sleep(0.25)
-            lbs = [lb.id for lb in conn.load_balancer.load_balancers(project_id=pid)]
+            # openstacksdk's own wait_for_delete polls until each is gone (OpenStack sends no event).
+            lbs = list(conn.load_balancer.load_balancers(project_id=pid))
             for ip in conn.network.ips(project_id=pid):
                 conn.network.delete_ip(ip)
             for lb in lbs:
                 conn.load_balancer.delete_load_balancer(lb, cascade=True, ignore_missing=True)
-            wait_gone(lambda i: conn.load_balancer.find_load_balancer(i), lbs)
-            servers = [s.id for s in conn.compute.servers(all_projects=True, project_id=pid)]
-            for s in servers:
-                conn.compute.delete_server(s, ignore_missing=True)
-            wait_gone(lambda i: found(conn.compute.get_server, i), servers)
-            volumes = [v.id for v in conn.block_storage.volumes(all_projects=True, project_id=pid)]
-            for v in volumes:
-                conn.block_storage.delete_volume(v, ignore_missing=True, force=True)
-            wait_gone(lambda i: found(conn.block_storage.get_volume, i), volumes)
+            for lb in lbs:
+                conn.load_balancer.wait_for_delete(lb, interval=0.25, wait=120)
+            servers = list(conn.compute.servers(all_projects=True, project_id=pid))
+            for server in servers:
+                conn.compute.delete_server(server, ignore_missing=True)
+            for server in servers:
+                conn.compute.wait_for_delete(server, interval=0.25, wait=120)
+            volumes = list(conn.block_storage.volumes(all_projects=True, project_id=pid))
+            for volume in volumes:
+                conn.block_storage.delete_volume(volume, ignore_missing=True, force=True)
+            for volume in volumes:
+                conn.block_storage.wait_for_delete(volume, interval=0.25, wait=120)
             for image in conn.image.images(owner=pid):
                 conn.image.delete_image(image, ignore_missing=True)
             for router in conn.network.routers(project_id=pid):

@@ -71,16 +71,36 @@ proc_start_time() {
 }
 
 # Environment extras of one service.
+# pylib/ holds the ML2 driver (neutron-server), the growing fake volume driver (cinder-volume) and
+# sitecustomize.py (SQLite transactions begin IMMEDIATE: every Python service).
 service_env() {
     case "$1" in
-    neutron-server | cinder-volume) printf '%s\n' "PYTHONPATH=$HERE/pylib" ;;
     rabbitmq | epmd) printf '%s\n' "HOME=$STATE/rabbitmq" ;;
+    # octavia does not retry a transaction that loses a write conflict (see sitecustomize.py)
+    octavia-api | octavia-worker) printf '%s\n' "PYTHONPATH=$HERE/pylib" SPIDER_SQLITE_BEGIN=IMMEDIATE ;;
+    *) printf '%s\n' "PYTHONPATH=$HERE/pylib" ;;
     esac
 }
 
+# The TCP port each listening service binds (127.0.0.1).
+service_port() {
+    case "$1" in
+    epmd) echo 4369 ;; rabbitmq) echo 5672 ;; keystone) echo 5000 ;; placement) echo 8778 ;;
+    glance-api) echo 9292 ;; nova-api) echo 8774 ;; neutron-server) echo 9696 ;;
+    cinder-api) echo 8776 ;; octavia-api) echo 9876 ;; *) echo "" ;;
+    esac
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 # Starts one service in a session (and process group) of its own; records "PID starttime".
+# Refuses when the service's port is already taken (by a process this harness did not start).
 start_service() {
-    local name=$1 cmd envs logf pid
+    local name=$1 cmd envs logf pid port
+    port=$(service_port "$name")
+    if [ -n "$port" ] && port_open "$port"; then
+        die "cannot start $name: 127.0.0.1:$port is taken by a process this harness did not start (ss -ltnp 'sport = :$port' shows it)"
+    fi
     mapfile -t cmd < <(service_cmd "$name")
     mapfile -t envs < <(service_env "$name")
     logf=$STATE/log/$name.log

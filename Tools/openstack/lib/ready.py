@@ -1,6 +1,7 @@
 """Waits until the named services are ready; run by start.sh and init.sh with /usr/bin/python3.
 
-usage: ready.py --state DIR --since EPOCH --timeout SECONDS NAME...
+usage: ready.py --state DIR --since EPOCH --timeout SECONDS [--running NAME]... NAME...
+(a service named with --running was already running: its reports count from EPOCH - 60 s)
 
 A service is ready when:
   epmd, rabbitmq           its TCP port accepts connections
@@ -67,27 +68,32 @@ def db_query(path, sql, args=()):
 
 
 class Checker:
-    def __init__(self, state, since):
+    def __init__(self, state, since, running):
         self.state = state
-        self.since = datetime.datetime.fromtimestamp(since, datetime.timezone.utc).replace(tzinfo=None)
-        self.since_s = self.since.strftime("%Y-%m-%d %H:%M:%S")
+        self.running = set(running)
+
+        def fmt(t):
+            return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        self.since_s = fmt(since)
+        self.since_running_s = fmt(since - 60)
 
     def db(self, name):
         return os.path.join(self.state, "db", name + ".sqlite")
 
-    def service_row_fresh(self, dbname, binary):
+    def service_row_fresh(self, dbname, binary, since_s):
         rows = db_query(self.db(dbname),
                         "SELECT host FROM services WHERE binary = ? AND deleted = 0 AND "
-                        "(updated_at >= ? OR created_at >= ?)", (binary, self.since_s, self.since_s))
+                        "(updated_at >= ? OR created_at >= ?)", (binary, since_s, since_s))
         return [r[0] for r in rows]
 
     def ready(self, name):
+        since_s = self.since_running_s if name in self.running else self.since_s
         if name in ("epmd", "rabbitmq"):
             return port_open(PORTS[name])
         if name in API_URLS:
             return http_ok(API_URLS[name])
         if name in NOVA_SERVICES:
-            hosts = self.service_row_fresh("nova_cell1", name)
+            hosts = self.service_row_fresh("nova_cell1", name, since_s)
             if not hosts:
                 return False
             if name == "nova-compute":
@@ -106,7 +112,7 @@ class Checker:
                         return False
             return True
         if name in CINDER_SERVICES:
-            if not self.service_row_fresh("cinder", name):
+            if not self.service_row_fresh("cinder", name, since_s):
                 return False
             # cinder-volume has set its driver up (and can take requests) once it logs this.
             return name != "cinder-volume" or log_since_marker_has(
@@ -153,10 +159,11 @@ def main():
     ap.add_argument("--since", type=float, required=True)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--running", action="append", default=[], help="a service that was already running")
     ap.add_argument("--failed-file", help="where to write the name of the first service not ready")
     ap.add_argument("names", nargs="+")
     a = ap.parse_args()
-    c = Checker(a.state, a.since)
+    c = Checker(a.state, a.since, a.running)
     t0 = time.time()
     pending = list(a.names)
     while pending:
