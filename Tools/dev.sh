@@ -2,7 +2,7 @@
 # One entry point for people and CI:
 #   Tools/dev.sh start   install missing Debian packages, build, put the drivers in a local registry, run spiderd
 #   Tools/dev.sh test    install missing Debian packages (and the test OpenStack), build, stage the drivers, run every test
-#   Tools/dev.sh bench   build in release mode; run every benchmark in Tools/bench/ (socket vs nginx 5 rounds, dashboard fan-out, driver installs, AWS vs boto3 15 rounds, AWS offer file), raw output and summary.txt in .build/bench/<UTC time>/
+#   Tools/dev.sh bench   build in release mode; run every benchmark in Tools/bench/ (socket vs nginx 5 rounds, dashboard fan-out, driver installs, AWS vs boto3 15 rounds, OpenStack vs openstacksdk 5 rounds, AWS offer file), raw output and summary.txt in .build/bench/<UTC time>/
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -66,7 +66,7 @@ test)
     SPIDER_TEST_DRIVERS="$root/.build/test-drivers" SPIDERD="$root/.build/debug/spiderd" swift test
     ;;
 bench)
-    install_missing "${packages[@]}" nginx-light; need_swift; need_moto
+    install_missing "${packages[@]}" nginx-light; need_swift; need_moto; need_openstack
     swift build -c release
     rm -rf .build/bench-drivers
     Tools/stage-drivers.sh "$root/.build/bench-drivers" "$root/.build/release"
@@ -90,6 +90,7 @@ bench)
         bench_one dashboard dashboard.sh
         bench_one install install.sh
         bench_one aws aws.sh BENCH_AWS_ROUNDS=15
+        bench_one openstack openstack.sh BENCH_OPENSTACK_ROUNDS=5
         bench_one offer-file offer-file.sh
         echo
         [ -z "$failed" ] || { echo "dev.sh bench: failed:$failed"; exit 1; }

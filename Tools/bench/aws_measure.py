@@ -9,7 +9,7 @@ import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, time
 
 import boto3
 
-from bench_support import CHILDREN, Table, UnixHTTP, fig, free_port, iqr, keep, on_term, ratios, read_rounds, stop_children
+from bench_support import CHILDREN, Table, fig, spider_scenario, start_spiderd, free_port, iqr, keep, on_term, ratios, read_rounds, stop_children
 
 REGION = "us-east-1"
 ZONE = REGION + "a"
@@ -36,70 +36,10 @@ def start_moto(out):
     sys.exit("aws_measure.py: moto_server did not start")
 
 
-class Spider:
-    """One keep-alive connection to spiderd's socket."""
-
-    def __init__(self, path):
-        self.conn = UnixHTTP(path)
-
-    def call(self, method, path, body=None, ok=(200,)):
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data else {}
-        self.conn.request(method, path, body=data, headers=headers)
-        r = self.conn.getresponse()
-        text = r.read()
-        if r.status not in ok:
-            sys.exit(f"aws_measure.py: {method} {path} answered {r.status}: {text[:500]!r}")
-        return json.loads(text) if text else {}
-
-
-def start_spiderd(args, scratch):
-    sock = os.path.join(scratch, "spider.sock")
-    log = open(os.path.join(args.out, "spiderd.log"), "wb")
-    proc = subprocess.Popen([args.spiderd, "--socket", sock, "--data-dir", os.path.join(scratch, "data"),
-                             "--drivers-dir", args.drivers_dir], stdout=log, stderr=subprocess.STDOUT)
-    CHILDREN.append(proc)
-    for _ in range(600):
-        if proc.poll() is not None:
-            sys.exit("aws_measure.py: spiderd exited before it was ready (see spiderd.log)")
-        try:
-            s = Spider(sock)
-            s.call("GET", "/spider/readyz")
-            return s
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("aws_measure.py: spiderd did not answer /spider/readyz")
-
-
 def moto_requests(log):
     """AWS requests moto has logged so far (werkzeug's access lines, its own API left out)."""
     with open(log, errors="replace") as f:
         return sum(1 for line in f if re.search(r'"(GET|POST|PUT|DELETE|HEAD) ', line) and "/moto-api" not in line)
-
-
-# ---------- the scenario through spiderd ----------
-
-def spider_run(s, image):
-    q = "?ConnectionName=" + CONN
-    only = {"ConnectionName": CONN}
-    rule = lambda f, t, d="inbound", cidr="0.0.0.0/0": {"FromPort": f, "ToPort": t, "IPProtocol": "tcp", "Direction": d, "CIDR": cidr}
-    return [
-        ("vpc", lambda: s.call("POST", "/spider/vpc", {"ConnectionName": CONN, "ReqInfo": {
-            "Name": "vpc-01", "IPv4_CIDR": "10.0.0.0/16", "SubnetInfoList": [{"Name": "subnet-01", "IPv4_CIDR": "10.0.1.0/24"}]}})),
-        ("securitygroup", lambda: s.call("POST", "/spider/securitygroup", {"ConnectionName": CONN, "ReqInfo": {
-            "Name": "sg-01", "VPCName": "vpc-01",
-            "SecurityRules": [rule("22", "22"), rule("80", "443", cidr="10.0.0.0/8"), rule("443", "443", "outbound")]}})),
-        ("keypair", lambda: s.call("POST", "/spider/keypair", {"ConnectionName": CONN, "ReqInfo": {"Name": "key-01"}})),
-        ("vm", lambda: s.call("POST", "/spider/vm", {"ConnectionName": CONN, "ReqInfo": {
-            "Name": "vm-01", "ImageName": image, "VPCName": "vpc-01", "SubnetName": "subnet-01",
-            "SecurityGroupNames": ["sg-01"], "VMSpecName": "t3.micro", "KeyPairName": "key-01"}})),
-        ("status", lambda: s.call("GET", "/spider/vmstatus/vm-01" + q)),
-        ("suspend", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=suspend")),
-        ("resume", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=resume")),
-        ("terminate", lambda: s.call("DELETE", "/spider/vm/vm-01", only)),
-        ("teardown", lambda: (s.call("DELETE", "/spider/keypair/key-01", only), s.call("DELETE", "/spider/securitygroup/sg-01", only),
-                              s.call("DELETE", "/spider/vpc/vpc-01", only))),
-    ]
 
 
 # ---------- the same AWS calls, directly with boto3 ----------
@@ -212,7 +152,7 @@ def main():
         ec2 = boto3.client("ec2", endpoint_url=moto_url, region_name=REGION,
                            aws_access_key_id="AKIDSPIDERBENCH", aws_secret_access_key="bench-secret")
         image = ec2.describe_images(Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-2.0.20180810-x86_64-gp2"]}])["Images"][0]["ImageId"]
-        s = start_spiderd(args, args.scratch)
+        _, s = start_spiderd(args.spiderd, args.scratch, args.out, args.drivers_dir, "aws_measure.py")
         s.call("POST", "/spider/driver", {"DriverName": "aws-driver01", "ProviderName": "AWS", "DriverLibFileName": "libspider-driver-aws.so"})
         s.call("POST", "/spider/credential", {"CredentialName": "aws-bench-credential", "ProviderName": "AWS", "KeyValueInfoList": [
             {"Key": "ClientId", "Value": "AKIDSPIDERBENCH"}, {"Key": "ClientSecret", "Value": "bench-secret"}]})
@@ -226,7 +166,7 @@ def main():
         for r in range(args.rounds + 1):
             order = ["spiderd", "boto3"] if r % 2 == 0 else ["boto3", "spiderd"]
             for who in order:
-                steps = spider_run(s, image) if who == "spiderd" else boto_run(ec2, image)
+                steps = spider_scenario(s, CONN, image, "t3.micro") if who == "spiderd" else boto_run(ec2, image)
                 times, requests = timed(steps, moto_url, moto_log)
                 keep(args.out, {"round": r, "warmup": r == 0, "who": who, "first": who == order[0],
                                 "ms": {k: round(v, 3) for k, v in times.items()}, "requests": requests})

@@ -2,7 +2,7 @@
 and on SIGTERM), a free loopback port, HTTP over spiderd's Unix socket, and the figures — every
 round kept as a JSON line in the run folder, median [min–max] over rounds, ratios per round, and
 the printed table copied into the run folder's table.txt."""
-import http.client, json, os, socket, statistics, subprocess, sys
+import http.client, json, os, socket, statistics, subprocess, sys, time
 
 CHILDREN = []  # Popen objects this process started, stopped newest first
 
@@ -40,6 +40,68 @@ class UnixHTTP(http.client.HTTPConnection):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(self.timeout)
         self.sock.connect(self.unix_path)
+
+
+class Spider:
+    """One keep-alive connection to spiderd's socket; `call` exits the script on an unexpected status."""
+
+    def __init__(self, path, timeout=600, name="bench"):
+        self.conn = UnixHTTP(path, timeout=timeout)
+        self.name = name
+
+    def call(self, method, path, body=None, ok=(200,)):
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data else {}
+        self.conn.request(method, path, body=data, headers=headers)
+        r = self.conn.getresponse()
+        text = r.read()
+        if r.status not in ok:
+            sys.exit(f"{self.name}: {method} {path} answered {r.status}: {text[:500]!r}")
+        return json.loads(text) if text else {}
+
+
+def start_spiderd(spiderd, scratch, out, drivers_dir, name, env=None):
+    """spiderd with its socket and data in `scratch`, output in <out>/spiderd.log, stopped with the
+    other children; returns (process, Spider) once /spider/readyz answers."""
+    sock = os.path.join(scratch, "spider.sock")
+    proc = subprocess.Popen([spiderd, "--socket", sock, "--data-dir", os.path.join(scratch, "data"), "--drivers-dir", drivers_dir],
+                            env=env, stdout=open(os.path.join(out, "spiderd.log"), "wb"), stderr=subprocess.STDOUT)
+    CHILDREN.append(proc)
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit(f"{name}: spiderd exited before it was ready (see spiderd.log)")
+        try:
+            s = Spider(sock, name=name)
+            s.call("GET", "/spider/readyz")
+            return proc, s
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"{name}: spiderd did not answer /spider/readyz")
+
+
+def spider_scenario(s, conn, image, spec):
+    """CB-Spider's VM scenario through spiderd as (step, function) pairs: VPC with a subnet, a security
+    group with three rules, a key pair, a VM, its status, suspend, resume, terminate, teardown."""
+    q = "?ConnectionName=" + conn
+    only = {"ConnectionName": conn}
+    rule = lambda f, t, d="inbound", cidr="0.0.0.0/0": {"FromPort": f, "ToPort": t, "IPProtocol": "tcp", "Direction": d, "CIDR": cidr}
+    return [
+        ("vpc", lambda: s.call("POST", "/spider/vpc", {"ConnectionName": conn, "ReqInfo": {
+            "Name": "vpc-01", "IPv4_CIDR": "10.0.0.0/16", "SubnetInfoList": [{"Name": "subnet-01", "IPv4_CIDR": "10.0.1.0/24"}]}})),
+        ("securitygroup", lambda: s.call("POST", "/spider/securitygroup", {"ConnectionName": conn, "ReqInfo": {
+            "Name": "sg-01", "VPCName": "vpc-01",
+            "SecurityRules": [rule("22", "22"), rule("80", "443", cidr="10.0.0.0/8"), rule("443", "443", "outbound")]}})),
+        ("keypair", lambda: s.call("POST", "/spider/keypair", {"ConnectionName": conn, "ReqInfo": {"Name": "key-01"}})),
+        ("vm", lambda: s.call("POST", "/spider/vm", {"ConnectionName": conn, "ReqInfo": {
+            "Name": "vm-01", "ImageName": image, "VPCName": "vpc-01", "SubnetName": "subnet-01",
+            "SecurityGroupNames": ["sg-01"], "VMSpecName": spec, "KeyPairName": "key-01"}})),
+        ("status", lambda: s.call("GET", "/spider/vmstatus/vm-01" + q)),
+        ("suspend", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=suspend")),
+        ("resume", lambda: s.call("GET", "/spider/controlvm/vm-01" + q + "&action=resume")),
+        ("terminate", lambda: s.call("DELETE", "/spider/vm/vm-01", only)),
+        ("teardown", lambda: (s.call("DELETE", "/spider/keypair/key-01", only), s.call("DELETE", "/spider/securitygroup/sg-01", only),
+                              s.call("DELETE", "/spider/vpc/vpc-01", only))),
+    ]
 
 
 # ---------- raw output and figures ----------
