@@ -89,7 +89,7 @@ done
 ready "$since" "$START_TIMEOUT" "${first[@]}" || die "start failed (logs in $STATE/log)"
 mapfile -t todo < <(not_running "${rest[@]}")
 for n in "${todo[@]}"; do start_service "$n"; done
-ready "$since" "$START_TIMEOUT" "${first[@]}" "${rest[@]}" || die "start failed (logs in $STATE/log)"
+ready "$since" "$START_TIMEOUT" "${rest[@]}" || die "start failed (logs in $STATE/log)"
 
 ms=$(($(date +%s%3N) - t0))
 log "OpenStack is ready in $((ms / 1000)).$((ms % 1000 / 100)) s: keystone http://127.0.0.1:5000/v3 (source Tools/openstack/env.sh)"

@@ -76,8 +76,10 @@ proc_start_time() {
 service_env() {
     case "$1" in
     rabbitmq | epmd) printf '%s\n' "HOME=$STATE/rabbitmq" ;;
-    # octavia does not retry a transaction that loses a write conflict (see sitecustomize.py)
-    octavia-api | octavia-worker) printf '%s\n' "PYTHONPATH=$HERE/pylib" SPIDER_SQLITE_BEGIN=IMMEDIATE ;;
+    # octavia and cinder do not retry (everywhere) a transaction that loses a write conflict: see
+    # pylib/sitecustomize.py
+    octavia-api | octavia-worker | cinder-api | cinder-scheduler | cinder-volume)
+        printf '%s\n' "PYTHONPATH=$HERE/pylib" SPIDER_SQLITE_BEGIN=IMMEDIATE ;;
     *) printf '%s\n' "PYTHONPATH=$HERE/pylib" ;;
     esac
 }
