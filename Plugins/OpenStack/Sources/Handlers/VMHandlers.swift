@@ -63,10 +63,13 @@ extension OpenStackConnection {
                                   + (fault.isEmpty ? ")" : ": \(fault))"), cloudError: fault.isEmpty ? nil : fault)
             }
             try applyTags(request.TagList, to: .server(id: serverID), context)
-            floatingID = try api.call(.network, "POST", "/floatingips", body: ["floatingip": [
+            let floating = try api.call(.network, "POST", "/floatingips", body: ["floatingip": [
                 "floating_network_id": try externalNetworkID(context), "port_id": portID, "description": "spider-vm \(name)",
-            ]], context: context)["floatingip"]["id"].string
-            return try describeVM(serverID, context)
+            ]], context: context)["floatingip"]
+            floatingID = floating["id"].string
+            // The settled server, the port and the floating IP as they were answered: no read-back needed.
+            let shown = (request.TagList ?? []).isEmpty ? settled : try self.server(serverID, context)   // with its new tags
+            return vmInfo(shown, ports: [port], floating: [floating])
         } catch {
             // Best effort, ignoring the call's cancellation: leave nothing half made behind.
             removeVMParts(serverID: serverID, portIDs: [portID], floatingIDs: floatingID.isEmpty ? [] : [floatingID])
