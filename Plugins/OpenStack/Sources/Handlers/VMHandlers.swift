@@ -96,14 +96,9 @@ extension OpenStackConnection {
         let serverID = try requireOpenStackID(request.IId, "VM")
         _ = try server(serverID, context)   // NOT_FOUND first
         try checkVMNotInNLB(serverID, label: request.IId.NameId.isEmpty ? serverID : "'\(request.IId.NameId)'", context)
-        let ports = try api.call(.network, "GET", "/ports?device_id=\(serverID)", context: context)["ports"].array
-        var floating: [String] = []
-        for port in ports {
-            floating += try api.call(.network, "GET", "/floatingips?port_id=\(port["id"].string)", context: context)["floatingips"]
-                .array.map { $0["id"].string }
-        }
-        for id in floating {
-            try ignoringGone { try api.call(.network, "DELETE", "/floatingips/\(id)", context: context) }
+        let (ports, floating) = try portsAndFloatingIPs(of: serverID, context)
+        for ip in floating {
+            try ignoringGone { try api.call(.network, "DELETE", "/floatingips/\(ip["id"].string)", context: context) }
         }
         try api.call(.compute, "DELETE", "/servers/\(serverID)", context: context)
         // Nova unbinds the port as the server goes; the port Spider made is then deleted (a port
@@ -127,12 +122,18 @@ extension OpenStackConnection {
 
     func describeVM(_ serverID: String, _ context: CallContext?) throws -> VMInfo {
         let server = try server(serverID, context)
+        let (ports, floating) = try portsAndFloatingIPs(of: serverID, context)
+        return vmInfo(server, ports: ports, floating: floating)
+    }
+
+    /// The server's ports and the floating IPs on them.
+    func portsAndFloatingIPs(of serverID: String, _ context: CallContext?) throws -> (ports: [JSON], floating: [JSON]) {
         let ports = try api.call(.network, "GET", "/ports?device_id=\(serverID)", context: context)["ports"].array
         var floating: [JSON] = []
         for port in ports {
             floating += try api.call(.network, "GET", "/floatingips?port_id=\(port["id"].string)", context: context)["floatingips"].array
         }
-        return vmInfo(server, ports: ports, floating: floating)
+        return (ports, floating)
     }
 
     /// Removes what a failed start made, in order, ignoring errors (the caller reports the first one).
@@ -141,15 +142,13 @@ extension OpenStackConnection {
         if !serverID.isEmpty {
             _ = try? api.call(.compute, "DELETE", "/servers/\(serverID)", context: nil)
             var left = 240
-            while left > 0, (try? serverIfExistsUncancelled(serverID)) ?? nil != nil {
+            while left > 0, (try? serverIfExists(serverID, nil)) ?? nil != nil {
                 usleep(250_000)
                 left -= 1
             }
         }
         for id in portIDs { _ = try? api.call(.network, "DELETE", "/ports/\(id)", context: nil) }
     }
-
-    private func serverIfExistsUncancelled(_ id: String) throws -> JSON? { try serverIfExists(id, nil) }
 
     /// The root volume's size in GB when one is asked (nil: the flavor's disk, no volume). "",
     /// "default" and "-1" ask for none.
