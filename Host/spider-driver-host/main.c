@@ -192,11 +192,24 @@ static uint64_t now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/* A CANCEL can overtake its CALL: the CALL's thread registers the call only once it runs. Ids
+ * cancelled before their call was tracked wait here (a small ring: the host sends a CANCEL only
+ * for a call it sent, so an entry is consumed within moments or belongs to a finished call). */
+#define EARLY_CANCELS 64
+static uint64_t early_cancels[EARLY_CANCELS];
+static unsigned early_next;
+
 static void track(struct spider_call_context *c)
 {
     pthread_mutex_lock(&calls_lock);
     c->next = calls;
     calls = c;
+    for (unsigned i = 0; i < EARLY_CANCELS; i++) {
+        if (early_cancels[i] == c->id && c->id != 0) {
+            atomic_store(&c->cancelled, 1);
+            early_cancels[i] = 0;
+        }
+    }
     pthread_mutex_unlock(&calls_lock);
 }
 
@@ -211,9 +224,14 @@ static void untrack(struct spider_call_context *c)
 
 static void cancel(uint64_t id)
 {
+    int found = 0;
     pthread_mutex_lock(&calls_lock);
     for (struct spider_call_context *c = calls; c; c = c->next)
-        if (c->id == id) atomic_store(&c->cancelled, 1);
+        if (c->id == id) { atomic_store(&c->cancelled, 1); found = 1; }
+    if (!found) {   /* its CALL's thread has not tracked it yet (or it has finished) */
+        early_cancels[early_next] = id;
+        early_next = (early_next + 1) % EARLY_CANCELS;
+    }
     pthread_mutex_unlock(&calls_lock);
 }
 

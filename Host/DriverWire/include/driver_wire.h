@@ -57,7 +57,7 @@ enum {
                                     key, value for each credential, then for each region key */
     SPIDER_WIRE_CALL       = 3,  /* a: handle, b: ms left before the deadline; fields: operation, request */
     SPIDER_WIRE_TRY_CALL   = 4,  /* a: handle; fields: operation, request */
-    SPIDER_WIRE_CANCEL     = 5,  /* id: the CALL to cancel */
+    SPIDER_WIRE_CANCEL     = 5,  /* id: the CALL to cancel (it may arrive before the CALL runs: the helper keeps it until then) */
     SPIDER_WIRE_DISCONNECT = 6,  /* a: handle */
     SPIDER_WIRE_PING       = 7,
 
