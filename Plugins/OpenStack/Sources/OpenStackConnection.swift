@@ -9,6 +9,11 @@ final class OpenStackConnection: DriverConnection {
     let api: OpenStackAPI
     /// The external network, found once (it does not move).
     let externalNetworkCache = OnceValue<String>()
+    /// What a VM start looks up, kept for ten minutes: flavors and images by the name asked for,
+    /// key pairs' public keys (for cb-user). A boot that OpenStack refuses forgets its entries.
+    let flavorLookups = RememberedLookups<JSON>(lifetime: .seconds(600))
+    let imageLookups = RememberedLookups<JSON>(lifetime: .seconds(600))
+    let publicKeys = RememberedLookups<String>(lifetime: .seconds(600))
 
     init(settings: OpenStackSettings, http: HTTPClient) {
         self.settings = settings

@@ -40,8 +40,7 @@ extension RealOpenStackTests {
         #expect(port["security_group_ids"] as? [String] == [systemID(sg["IId"])], "\(port)")
         let floating = try OpenStackWitness.floatingIPs(port: port["id"] as? String ?? "")
         #expect(floating.map { $0["floating_ip_address"] as? String } == [publicIP])
-        let userData = String(decoding: Data(base64Encoded: server["user_data"] as? String ?? "") ?? Data(), as: UTF8.self)
-        #expect(userData.contains("name: cb-user"), "cloud-init makes cb-user: \(server["user_data"] ?? "none")")
+        #expect(Self.userData(server).contains("name: cb-user"), "cloud-init makes cb-user: \(server["user_data"] ?? "none")")
 
         // Controls: each twice (the second is a no-op that succeeds), Nova's state follows.
         for (action, spider, nova) in [("suspend", "Suspended", "SUSPENDED"), ("resume", "Running", "ACTIVE")] {
@@ -87,7 +86,12 @@ extension RealOpenStackTests {
         #expect(try OpenStackWitness.network(systemID(vpc["IId"])) == nil)
     }
 
-    @Test("a VPC with a VM on it is not deleted (nothing touched); an unknown flavor or image is 404 and leaves nothing behind")
+    /// The cloud-init user data Nova keeps for a server, decoded.
+    static func userData(_ server: [String: Any]) -> String {
+        String(decoding: Data(base64Encoded: server["user_data"] as? String ?? "") ?? Data(), as: UTF8.self)
+    }
+
+    @Test("a VPC with a VM on it is not deleted (nothing touched); an unknown flavor or image is 404 and leaves nothing behind; a key pair made again under its name gives the next VM its new key")
     func refusals() throws {
         let (host, c, registry) = try OpenStackCloud.host(tag: "os-refuse")
         defer { withExtendedLifetime(registry) {} }
@@ -95,7 +99,7 @@ extension RealOpenStackTests {
         let vpc = try host.must("POST", "/spider/vpc", json: Requests.vpc(c.name, "vpc-01", cidr: "10.40.0.0/16",
                                                                          subnets: [("subnet-01", "10.40.1.0/24")])).json
         try host.must("POST", "/spider/securitygroup", json: Requests.securityGroup(c.name, "sg-01", vpc: "vpc-01", rules: []))
-        try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "key-01"))
+        let firstKey = try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "key-01")).json["PublicKey"] as? String ?? ""
         let portsBefore = try OpenStackWitness.ports("network_id=\(OpenStackView.quoted(systemID(vpc["IId"])))").count
         try host.expect("POST", "/spider/vm", json: Requests.vm(c.name, "vm-bad", vpc: "vpc-01", subnet: "subnet-01", securityGroups: ["sg-01"],
                                                                 keyPair: "key-01", image: OpenStackCloud.image, spec: "no-such-flavor"),
@@ -106,11 +110,23 @@ extension RealOpenStackTests {
         #expect(try OpenStackWitness.ports("network_id=\(OpenStackView.quoted(systemID(vpc["IId"])))").count == portsBefore,
                 "a refused VM leaves no port")
 
-        try host.must("POST", "/spider/vm", json: Requests.vm(c.name, "vm-01", vpc: "vpc-01", subnet: "subnet-01", securityGroups: ["sg-01"],
-                                                             keyPair: "key-01", image: OpenStackCloud.image, spec: OpenStackCloud.flavor))
+        let vm = try host.must("POST", "/spider/vm", json: Requests.vm(c.name, "vm-01", vpc: "vpc-01", subnet: "subnet-01", securityGroups: ["sg-01"],
+                                                                      keyPair: "key-01", image: OpenStackCloud.image, spec: OpenStackCloud.flavor)).json
+        let firstUserData = Self.userData(try OpenStackWitness.server(systemID(vm["IId"])) ?? [:])
+        #expect(!firstKey.isEmpty && firstUserData.contains(firstKey), "cb-user gets the key pair's public key: \(firstUserData)")
         try host.expect("DELETE", "/spider/vpc/vpc-01", json: only, status: 409, mentioning: ["in use"])
         #expect(try OpenStackWitness.subnets(ofNetwork: systemID(vpc["IId"])).count == 1, "the refused delete touched nothing")
         try host.must("DELETE", "/spider/vm/vm-01", json: only)
+        try host.must("DELETE", "/spider/keypair/key-01", json: only)
+
+        // The driver keeps a key's public key between starts; a key made again under the same name is the one used.
+        let secondKey = try host.must("POST", "/spider/keypair", json: Requests.keyPair(c.name, "key-01")).json["PublicKey"] as? String ?? ""
+        #expect(!secondKey.isEmpty && secondKey != firstKey)
+        let vm2 = try host.must("POST", "/spider/vm", json: Requests.vm(c.name, "vm-02", vpc: "vpc-01", subnet: "subnet-01", securityGroups: ["sg-01"],
+                                                                       keyPair: "key-01", image: OpenStackCloud.image, spec: OpenStackCloud.flavor)).json
+        let secondUserData = Self.userData(try OpenStackWitness.server(systemID(vm2["IId"])) ?? [:])
+        #expect(secondUserData.contains(secondKey) && !secondUserData.contains(firstKey), "\(secondUserData)")
+        try host.must("DELETE", "/spider/vm/vm-02", json: only)
         try host.must("DELETE", "/spider/keypair/key-01", json: only)
         try host.must("DELETE", "/spider/securitygroup/sg-01", json: only)
         try host.must("DELETE", "/spider/vpc/vpc-01", json: only)

@@ -19,6 +19,7 @@ extension OpenStackConnection {
         let reply = try api.call(.compute, "POST", "/os-keypairs", body: ["keypair": keypair],
                                  microversion: Self.keyPairMicroversion, context: context)["keypair"]
         var info = Self.keyPairInfo(reply)
+        publicKeys.remember(reply["public_key"].string, for: name)
         if imported.isEmpty {
             let privateKey = reply["private_key"].string.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !privateKey.isEmpty else {
@@ -37,20 +38,23 @@ extension OpenStackConnection {
     }
 
     func getKeyPair(_ request: IIDRequest, _ context: CallContext) throws -> KeyPairInfo {
-        Self.keyPairInfo(try describeKeyPair(try keyPairName(request.IId), context))
+        let name = try keyPairName(request.IId)
+        let keypair = try describeKeyPair(name, context)
+        publicKeys.remember(keypair["public_key"].string, for: name)
+        return Self.keyPairInfo(keypair)
     }
 
     /// CONFLICT while a VM of the project was started with the key (Nova would let it go).
     func deleteKeyPair(_ request: IIDRequest, _ context: CallContext) throws -> EmptyResult {
         let name = try keyPairName(request.IId)
-        _ = try describeKeyPair(name, context)   // NOT_FOUND first
         let users = try api.call(.compute, "GET", "/servers/detail", context: context)["servers"].array
             .filter { $0["key_name"].string == name }
         if !users.isEmpty {
             let vms = users.map { "'\($0["name"].string)'" }.joined(separator: ", ")
             throw DriverError.conflict("key pair '\(name)' is used by VM(s) \(vms): terminate them first")
         }
-        try api.call(.compute, "DELETE", "/os-keypairs/\(urlEncoded(name))", context: context)
+        publicKeys.forget(name)
+        try api.call(.compute, "DELETE", "/os-keypairs/\(urlEncoded(name))", context: context)   // NOT_FOUND from Nova
         return EmptyResult()
     }
 

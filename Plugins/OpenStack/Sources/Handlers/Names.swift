@@ -25,18 +25,3 @@ func nonEmptyKeyValues(_ pairs: [(String, String)]) -> [KeyValue]? {
     let list = pairs.filter { !$0.1.isEmpty }.map { KeyValue(Key: $0.0, Value: $0.1) }
     return list.isEmpty ? nil : list
 }
-
-/// A value computed once and kept (the external network's ID, the project's ID).
-final class OnceValue<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value?
-
-    func get(_ make: () throws -> Value) throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value { return value }
-        let made = try make()
-        value = made
-        return made
-    }
-}

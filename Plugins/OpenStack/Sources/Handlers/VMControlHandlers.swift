@@ -20,46 +20,56 @@ extension OpenStackConnection {
     }
 
     func suspendVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        let (id, current) = try controlTarget(request, context)
-        switch current["status"].string {
-        case "SUSPENDED", "SHUTOFF", "PAUSED": return VMStatusResult(Status: .Suspending)   // already: nothing to do
-        case "ACTIVE": break
-        default: throw busy(request, current)
+        let id = try requireOpenStackID(request.IId, "VM")
+        // Asked first, read only when Nova refuses (409: not ACTIVE): the usual case costs no read.
+        try act(id, ["suspend": NSNull()], context) { current in
+            switch current["status"].string {
+            case "SUSPENDED", "SHUTOFF", "PAUSED": return nil   // already: nothing to do
+            case "ACTIVE": return ["suspend": NSNull()]          // it settled in between
+            default: throw busy(request, current)
+            }
         }
-        try api.call(.compute, "POST", "/servers/\(id)/action", body: ["suspend": NSNull()], context: context)
-        try settle(id, context)
         return VMStatusResult(Status: .Suspending)
     }
 
     func resumeVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        let (id, current) = try controlTarget(request, context)
-        switch current["status"].string {
-        case "ACTIVE": return VMStatusResult(Status: .Resuming)   // already running
-        case "SUSPENDED": try api.call(.compute, "POST", "/servers/\(id)/action", body: ["resume": NSNull()], context: context)
-        case "SHUTOFF": try api.call(.compute, "POST", "/servers/\(id)/action", body: ["os-start": NSNull()], context: context)
-        case "PAUSED": try api.call(.compute, "POST", "/servers/\(id)/action", body: ["unpause": NSNull()], context: context)
-        default: throw busy(request, current)
+        let id = try requireOpenStackID(request.IId, "VM")
+        try act(id, ["resume": NSNull()], context) { current in
+            switch current["status"].string {
+            case "ACTIVE": return nil   // already running
+            case "SUSPENDED": return ["resume": NSNull()]
+            case "SHUTOFF": return ["os-start": NSNull()]
+            case "PAUSED": return ["unpause": NSNull()]
+            default: throw busy(request, current)
+            }
         }
-        try settle(id, context)
         return VMStatusResult(Status: .Resuming)
     }
 
     func rebootVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        let (id, current) = try controlTarget(request, context)
-        guard current["status"].string == "ACTIVE" else {
+        let id = try requireOpenStackID(request.IId, "VM")
+        try act(id, ["reboot": ["type": "SOFT"]], context) { current in
+            if current["status"].string == "ACTIVE" { return ["reboot": ["type": "SOFT"]] }   // it settled in between
             throw DriverError.conflict("VM '\(request.IId.NameId)' is \(VMStatusMapping.status(current).rawValue), not Running: "
                                        + "only a running VM reboots (resume it first)")
         }
-        try api.call(.compute, "POST", "/servers/\(id)/action", body: ["reboot": ["type": "SOFT"]], context: context)
-        try settle(id, context)
         return VMStatusResult(Status: .Rebooting)
     }
 
     // MARK: steps
 
-    private func controlTarget(_ request: IIDRequest, _ context: CallContext) throws -> (String, JSON) {
-        let id = try requireOpenStackID(request.IId, "VM")
-        return (id, try server(id, context))
+    /// Asks Nova for `action` and waits until it settles. When Nova refuses it (409: the server is
+    /// in another state), `instead` sees the server as it is and names the action that fits, nil
+    /// for none (already there), or throws.
+    private func act(_ id: String, _ action: [String: Any], _ context: CallContext,
+                     instead: (JSON) throws -> [String: Any]?) throws {
+        do {
+            try api.call(.compute, "POST", "/servers/\(id)/action", body: action, context: context)
+        } catch let error as DriverError where error.status == .conflict {
+            guard let other = try instead(try server(id, context)) else { return }
+            try api.call(.compute, "POST", "/servers/\(id)/action", body: other, context: context)
+        }
+        try settle(id, context)
     }
 
     /// Waits until Nova has no task running on the server.

@@ -23,26 +23,29 @@ extension OpenStackConnection {
         let keyName = try keyPairName(request.KeyPairIID)
         let myImage = request.ImageType == "MyImage"
         let imageName = request.ImageIID.SystemId.isEmpty ? request.ImageIID.NameId : request.ImageIID.SystemId
-        let image = try findImage(imageName, context)
-        let flavor = try findFlavor(request.VMSpecName, context)
-        let key = try describeKeyPair(keyName, context)
+        let image = try imageLookups.value(for: imageName) { try findImage(imageName, context) }
+        let flavor = try flavorLookups.value(for: request.VMSpecName) { try findFlavor(request.VMSpecName, context) }
+        let publicKey = try publicKeys.value(for: keyName) { try describeKeyPair(keyName, context)["public_key"].string }
         let rootSize = try Self.rootDiskSize(request.RootDiskSize, image: image, flavor: flavor)
-        let subnet = try api.call(.network, "GET", "/subnets/\(subnetID)", context: context)["subnet"]
-        guard subnet["network_id"].string == networkID else {
-            throw DriverError.notFound("subnet '\(request.SubnetIID.NameId)' (\(subnetID)) is not in VPC '\(request.VpcIID.NameId)' (\(networkID))")
-        }
 
-        let port = try api.call(.network, "POST", "/ports", body: ["port": [
-            "name": name, "network_id": networkID, "fixed_ips": [["subnet_id": subnetID]], "security_groups": groups,
-            "description": "spider-vm \(name)",
-        ]], context: context)["port"]
+        // Neutron itself refuses a subnet of another network (so no read of the subnet first).
+        let port: JSON
+        do {
+            port = try api.call(.network, "POST", "/ports", body: ["port": [
+                "name": name, "network_id": networkID, "fixed_ips": [["subnet_id": subnetID]], "security_groups": groups,
+                "description": "spider-vm \(name)",
+            ]], context: context)["port"]
+        } catch let error as DriverError where Self.isSubnetOfAnotherNetwork(error) {
+            throw DriverError(.notFound, "subnet '\(request.SubnetIID.NameId)' (\(subnetID)) is not in VPC '\(request.VpcIID.NameId)' (\(networkID))",
+                              cloudError: error.cloudError)
+        }
         let portID = port["id"].string
         var serverID = ""
         var floatingID = ""
         do {
             var server: [String: Any] = [
                 "name": name, "flavorRef": flavor["id"].string, "networks": [["port": portID]], "key_name": keyName,
-                "user_data": VMUserData.base64(user: Self.defaultVMUser, publicKey: key["public_key"].string),
+                "user_data": VMUserData.base64(user: Self.defaultVMUser, publicKey: publicKey),
                 "metadata": ["spider-image-type": myImage ? "MyImage" : "PublicImage", "spider-image": image["id"].string],
             ]
             if let rootSize {
@@ -53,8 +56,16 @@ extension OpenStackConnection {
                 server["imageRef"] = image["id"].string
             }
             if !settings.zone.isEmpty { server["availability_zone"] = settings.zone }
-            serverID = try api.call(.compute, "POST", "/servers", body: ["server": server], microversion: Self.serverMicroversion,
-                                    context: context)["server"]["id"].string
+            do {
+                serverID = try api.call(.compute, "POST", "/servers", body: ["server": server], microversion: Self.serverMicroversion,
+                                        context: context)["server"]["id"].string
+            } catch let error as DriverError where [.invalidArgument, .notFound].contains(error.status) {
+                // Perhaps a look-up kept from an earlier start went stale: the next start asks again.
+                imageLookups.forget(imageName)
+                flavorLookups.forget(request.VMSpecName)
+                publicKeys.forget(keyName)
+                throw error
+            }
             let settled = try Polling.read(context, everyMs: 250, { try self.server(serverID, context) },
                                            until: { ["ACTIVE", "ERROR"].contains($0["status"].string) })
             guard settled["status"].string == "ACTIVE" else {
@@ -94,13 +105,12 @@ extension OpenStackConnection {
 
     func terminateVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
         let serverID = try requireOpenStackID(request.IId, "VM")
-        _ = try server(serverID, context)   // NOT_FOUND first
         try checkVMNotInNLB(serverID, label: request.IId.NameId.isEmpty ? serverID : "'\(request.IId.NameId)'", context)
         let (ports, floating) = try portsAndFloatingIPs(of: serverID, context)
         for ip in floating {
             try ignoringGone { try api.call(.network, "DELETE", "/floatingips/\(ip["id"].string)", context: context) }
         }
-        try api.call(.compute, "DELETE", "/servers/\(serverID)", context: context)
+        try api.call(.compute, "DELETE", "/servers/\(serverID)", context: context)   // NOT_FOUND from Nova, before anything went
         // Nova unbinds the port as the server goes; the port Spider made is then deleted (a port
         // Nova made for itself goes with the server).
         _ = try Polling.read(context, everyMs: 250, { try self.serverIfExists(serverID, context) }, until: { $0 == nil })
@@ -148,6 +158,11 @@ extension OpenStackConnection {
             }
         }
         for id in portIDs { _ = try? api.call(.network, "DELETE", "/ports/\(id)", context: nil) }
+    }
+
+    /// Neutron's answer to a port whose fixed IP names a subnet of another network (400 InvalidInput).
+    static func isSubnetOfAnotherNetwork(_ error: DriverError) -> Bool {
+        error.status == .invalidArgument && error.cloudError?.contains("included invalid subnet") == true
     }
 
     /// The root volume's size in GB when one is asked (nil: the flavor's disk, no volume). "",

@@ -19,14 +19,18 @@ extension OpenStackConnection {
         let routerID = router["id"].string
         var networkID = ""
         do {
-            networkID = try api.call(.network, "POST", "/networks", body: ["network": [
+            let network = try api.call(.network, "POST", "/networks", body: ["network": [
                 "name": name, "admin_state_up": true, "description": Self.vpcDescription(cidr: request.IPv4_CIDR, routerID: routerID),
-            ]], context: context)["network"]["id"].string
+            ]], context: context)["network"]
+            networkID = network["id"].string
             try applyTags(request.TagList, to: .neutron(collection: "networks", id: networkID), context)
-            for (index, subnet) in request.SubnetInfoList.enumerated() {
+            let subnets = try request.SubnetInfoList.enumerated().map { index, subnet in
                 try createSubnet(subnet, network: networkID, router: routerID, field: "SubnetInfoList[\(index)]", context)
             }
-            return try describeVPC(networkID, context)
+            // Without tags, the network and subnets as they were answered are the VPC: no read-back needed.
+            let tagged = !(request.TagList ?? []).isEmpty || request.SubnetInfoList.contains { !($0.TagList ?? []).isEmpty }
+            return tagged ? try describeVPC(networkID, context)
+                : Self.vpcInfo(network, cidr: Self.descriptionField(network, "cidr"), subnets: subnets, zone: settings.zone)
         } catch {
             // Best effort, ignoring the call's cancellation: leave nothing half made behind.
             if networkID.isEmpty {
@@ -57,15 +61,16 @@ extension OpenStackConnection {
         let networkID = try requireOpenStackID(request.IId, "VPC")
         let network = try api.call(.network, "GET", "/networks/\(networkID)", context: context)["network"]
         let label = request.IId.NameId.isEmpty ? networkID : "'\(request.IId.NameId)'"
-        let users = try api.call(.network, "GET", "/ports?network_id=\(networkID)", context: context)["ports"].array
-            .filter { !Self.infrastructureOwners.contains($0["device_owner"].string) }
+        let ports = try api.call(.network, "GET", "/ports?network_id=\(networkID)", context: context)["ports"].array
+        let users = ports.filter { !Self.infrastructureOwners.contains($0["device_owner"].string) }
         if !users.isEmpty {
             let owners = Set(users.map { $0["device_owner"].string.isEmpty ? "a port" : $0["device_owner"].string }).sorted()
             throw DriverError.conflict("VPC \(label) is in use: \(users.count) port(s) on it (\(owners.joined(separator: ", "))); "
                                        + "delete its VMs and load balancers first")
         }
         let routerID = Self.descriptionField(network, "router")
-        try removeVPC(networkID, routerID: routerID.isEmpty ? nil : routerID, context)
+        try removeVPC(networkID, routerID: routerID.isEmpty ? nil : routerID,
+                      known: (subnetIDs: network["subnets"].array.map(\.string), ports: ports), context)
         return EmptyResult()
     }
 
@@ -127,26 +132,30 @@ extension OpenStackConnection {
         return created
     }
 
-    /// Router interfaces, the router, subnets, then the network; parts already gone are fine.
-    func removeVPC(_ networkID: String, routerID: String?, _ context: CallContext?) throws {
-        let subnets = try api.call(.network, "GET", "/subnets?network_id=\(networkID)", context: context)["subnets"].array
+    /// Router interfaces, the router, subnets, then the network; parts already gone are fine. `known`:
+    /// the network's subnet IDs and ports when the caller has just read them (else they are read here).
+    func removeVPC(_ networkID: String, routerID: String?, known: (subnetIDs: [String], ports: [JSON])? = nil,
+                   _ context: CallContext?) throws {
+        let subnetIDs = try known?.subnetIDs
+            ?? api.call(.network, "GET", "/subnets?network_id=\(networkID)", context: context)["subnets"].array.map { $0["id"].string }
+        let ports = try known?.ports
+            ?? api.call(.network, "GET", "/ports?network_id=\(networkID)&device_owner=network:router_interface", context: context)["ports"].array
         var routers = Set(routerID.map { [$0] } ?? [])
-        for port in try api.call(.network, "GET", "/ports?network_id=\(networkID)&device_owner=network:router_interface",
-                                 context: context)["ports"].array {
+        for port in ports where port["device_owner"].string == "network:router_interface" {
             routers.insert(port["device_id"].string)
         }
         for router in routers.sorted() where !router.isEmpty {
-            for subnet in subnets {
+            for subnetID in subnetIDs {
                 try ignoringGone(alsoConflicts: false) {
                     try api.call(.network, "PUT", "/routers/\(router)/remove_router_interface",
-                                 body: ["subnet_id": subnet["id"].string], context: context)
+                                 body: ["subnet_id": subnetID], context: context)
                 }
             }
             // Only the router Spider made for this VPC goes; another router keeps living without the interface.
             if router == routerID { try ignoringGone { try api.call(.network, "DELETE", "/routers/\(router)", context: context) } }
         }
-        for subnet in subnets {
-            try ignoringGone { try api.call(.network, "DELETE", "/subnets/\(subnet["id"].string)", context: context) }
+        for subnetID in subnetIDs {
+            try ignoringGone { try api.call(.network, "DELETE", "/subnets/\(subnetID)", context: context) }
         }
         try api.call(.network, "DELETE", "/networks/\(networkID)", context: context)
     }
