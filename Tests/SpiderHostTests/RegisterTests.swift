@@ -67,6 +67,22 @@ struct RegisterTests {
         host.expectReady()
     }
 
+    @Test("a driver answer the host has shown before is shown with the names the map has now")
+    func answersFollowTheNameMap() throws {
+        let host = try HostProcess()
+        let c = try Fixtures.registerMock(host, tag: "regseen")
+        let ids = try host.createStack(c)
+        // The Mock answers the VM with the VPC's name it was started with, byte for byte the same each time.
+        func vpcName() throws -> String? {
+            (try host.must("GET", "/spider/vm/vm-01" + c.query).json["VpcIID"] as? [String: Any])?["NameId"] as? String
+        }
+        #expect(try vpcName() == "vpc-01")
+        #expect(try vpcName() == "vpc-01")
+        try host.must("DELETE", "/spider/regvpc/vpc-01", json: Requests.connection(c.name))
+        try host.must("POST", "/spider/regvpc", json: register(c, "net-b", ids.vpc))
+        #expect(try vpcName() == "net-b", "the same answer, shown with the VPC's new name")
+    }
+
     @Test("disks and MyImages: unregister, all-list, register back, count")
     func disksAndImages() throws {
         let host = try HostProcess()

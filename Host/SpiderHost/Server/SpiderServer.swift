@@ -47,7 +47,10 @@ public final class SpiderServer {
                 }
                 channel.closeFuture.whenComplete { _ in limiter.release() }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                    // Outbound header validation off: every header name and value the host writes is one
+                    // of its own constants or a number (HTTPHandler.respond), never a client's text.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false,
+                                                                                    withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(HeaderDeadline(timeout: headerTimeout, fromConnect: admission == .reserve),
                                                                    position: .first)
                     try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())

@@ -37,14 +37,23 @@ struct DriverGateway {
 
     /// Runs an operation and answers with its result as the user sees it. The result is always
     /// decoded (so a malformed answer is a 502); when `present` changes nothing, the driver's
-    /// bytes are passed on instead of being encoded again.
+    /// bytes are passed on instead of being encoded again. The same answer bytes under an unchanged
+    /// name map give the response kept from last time at this call site (ValidatedAnswers), so
+    /// `present` may depend only on the result and the name map.
     func answer<Result: Codable & Sendable>(_ operation: String, _ request: some Encodable, as: Result.Type,
+                                          file: StaticString = #fileID, line: UInt = #line,
                                           present: (Result) -> Result = { $0 }) throws -> APIResponse {
-        let data = try runRaw(operation, request)
+        let body = try requestBytes(request)
+        let data = try runBody(operation, body)
+        let key = ValidatedAnswers.Key(site: .init(file: file, line: line), operation: operation, request: body, resultType: ObjectIdentifier(Result.self))
+        let generation = app.iids.generation
+        if let kept = connection.validatedAnswers.response(for: key, answer: data, generation: generation) { return kept }
         let value = try decode(Result.self, data, operation)
         let before = changes.count
         let shown = present(value)
-        return changes.count == before ? .raw(data) : try .json(shown)
+        let response: APIResponse = changes.count == before ? .raw(data) : try .json(shown)
+        connection.validatedAnswers.keep(response, for: key, answer: data, generation: generation)
+        return response
     }
 
     /// Records a change made while presenting a result (see `answer`).
@@ -59,7 +68,14 @@ struct DriverGateway {
     }
 
     func runRaw(_ operation: String, _ request: some Encodable) throws -> Data {
-        let body = try (request as? IIDRequest).map(IIDRequestJSON.encode) ?? Array(JSONCoding.encoder.encode(request))
+        try runBody(operation, try requestBytes(request))
+    }
+
+    private func requestBytes(_ request: some Encodable) throws -> [UInt8] {
+        try (request as? IIDRequest).map(IIDRequestJSON.encode) ?? Array(JSONCoding.encoder.encode(request))
+    }
+
+    private func runBody(_ operation: String, _ body: [UInt8]) throws -> Data {
         let outcome: DriverOutcome
         if immediate {
             guard let answer = connection.tryCall(operation, body) else { throw MustOffload() }

@@ -29,6 +29,8 @@ final class IIDStore: Sendable {
         var pending: Set<Key> = []
         /// Pending since before this start: their fate is the Reconciler's to find out.
         var recovered: Set<Key> = []
+        /// Counts changes of the mappings (names ↔ cloud IDs), so what was shown with them can be reused until one changes.
+        var generation: UInt64 = 0
     }
 
     /// An unfinished change, as SQLite holds it.
@@ -84,6 +86,9 @@ final class IIDStore: Sendable {
         try db.execute(sql: "DELETE FROM intent WHERE connection = ? AND type = ? AND owner = ? AND name = ?",
                        arguments: [key.connection, key.type.rawValue, key.owner, key.name])
     }
+
+    /// Changes whenever a mapping is made or removed.
+    var generation: UInt64 { state.withLock { $0.generation } }
 
     func systemID(_ key: Key) -> String? {
         state.withLock { $0.systemIDs[key] }
@@ -194,6 +199,7 @@ final class IIDStore: Sendable {
             s.recovered.remove(key)
             s.systemIDs[key] = systemID
             s.names[SystemKey(connection: key.connection, type: key.type, systemID: systemID)] = key
+            s.generation &+= 1
         }
     }
 
@@ -218,6 +224,7 @@ final class IIDStore: Sendable {
                 s.systemIDs[key] = nil
                 s.names[SystemKey(connection: connection, type: type, systemID: systemID)] = nil
             }
+            s.generation &+= 1
         }
     }
 
@@ -234,6 +241,7 @@ final class IIDStore: Sendable {
                 s.systemIDs[key] = nil
                 s.names[SystemKey(connection: connection, type: key.type, systemID: systemID)] = nil
             }
+            s.generation &+= 1
         }
     }
 }
