@@ -8,11 +8,12 @@ import Testing
 
 @Suite("Header deadline")
 struct HeaderDeadlineTests {
-    private func channel() throws -> (EmbeddedChannel, EmbeddedEventLoop) {
+    private func channel() throws -> (EmbeddedChannel, EmbeddedEventLoop, HeaderDeadline) {
         let loop = EmbeddedEventLoop()
-        let channel = EmbeddedChannel(handler: HeaderDeadline(timeout: .seconds(10)), loop: loop)
+        let deadline = HeaderDeadline(timeout: .seconds(10))
+        let channel = EmbeddedChannel(handler: deadline, loop: loop)
         try channel.connect(to: SocketAddress(unixDomainSocketPath: "/tmp/x")).wait()
-        return (channel, loop)
+        return (channel, loop, deadline)
     }
 
     private func send(_ channel: EmbeddedChannel, _ text: String) throws {
@@ -28,7 +29,7 @@ struct HeaderDeadlineTests {
 
     @Test("bytes trickling in do not move the deadline: 408 ten seconds after the first one, then closed")
     func trickle() throws {
-        let (channel, loop) = try channel()
+        let (channel, loop, _) = try channel()
         let head = "GET /spider/readyz HTTP/1.1\r\nHost: x\r\n"   // never finished: no empty line
         for byte in head {
             try send(channel, String(byte))
@@ -46,14 +47,14 @@ struct HeaderDeadlineTests {
 
     @Test("a head in time disarms the deadline; after the answer, the next request's first byte starts a new one")
     func inTime() throws {
-        let (channel, loop) = try channel()
+        let (channel, loop, deadline) = try channel()
         try send(channel, "GET /spider/readyz HTTP/1.1\r\n")
         loop.advanceTime(by: .seconds(9))
-        channel.pipeline.triggerUserOutboundEvent(HeaderDeadline.Event.headReceived, promise: nil)
+        deadline.headReceived()
         loop.advanceTime(by: .seconds(60))
         let meanwhile = try written(channel)
         #expect(channel.isActive && meanwhile.isEmpty, "a request being served is not timed here")
-        channel.pipeline.triggerUserOutboundEvent(HeaderDeadline.Event.answered, promise: nil)
+        deadline.answered()
         loop.advanceTime(by: .seconds(60))
         #expect(channel.isActive, "an idle connection is the idle timeout's business")
         try send(channel, "G")

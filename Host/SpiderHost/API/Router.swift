@@ -73,9 +73,12 @@ struct Router: Sendable {
 /// Splits `a=1&b=two` into a dictionary, percent-decoding keys and values.
 func parseQuery(_ query: Substring) -> [String: String] {
     var out: [String: String] = [:]
-    for pair in query.split(separator: "&") {
-        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        out[decodeComponent(kv[0], plusIsSpace: true)] = kv.count > 1 ? decodeComponent(kv[1], plusIsSpace: true) : ""
+    // Split on the UTF-8 bytes ('&' and '=' are ASCII): cheaper than by Character, same result.
+    for pair in query.utf8.split(separator: UInt8(ascii: "&")) {
+        let equals = pair.firstIndex(of: UInt8(ascii: "="))
+        let name = Substring(query.utf8[pair.startIndex..<(equals ?? pair.endIndex)])
+        let value = equals.map { Substring(query.utf8[query.utf8.index(after: $0)..<pair.endIndex]) }
+        out[decodeComponent(name, plusIsSpace: true)] = value.map { decodeComponent($0, plusIsSpace: true) } ?? ""
     }
     return out
 }

@@ -24,10 +24,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A client in a reserve place (past the connection limit) gets one answer, then is closed.
     private let oneRequest: Bool
+    /// The connection's head deadline, told when a head has come and when its answer has gone.
+    private let headerDeadline: HeaderDeadline?
 
-    init(app: SpiderApp, oneRequest: Bool = false) {
+    init(app: SpiderApp, oneRequest: Bool = false, headerDeadline: HeaderDeadline? = nil) {
         self.app = app
         self.oneRequest = oneRequest
+        self.headerDeadline = headerDeadline
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -45,7 +48,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h):
-            context.triggerUserOutboundEvent(HeaderDeadline.Event.headReceived, promise: nil)
+            headerDeadline?.headReceived()
             head = h
             body = nil
             rejecting = false
@@ -62,6 +65,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if h.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
             }
+            // A request without a body ends with its head (the decoder gives both in one go): only
+            // one with a body can keep the client waiting, so only then is a timer needed.
+            guard h.headers.contains(name: "content-length") || h.headers.contains(name: "transfer-encoding") else { return }
             let id = requestID
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             requestTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.config.requestTimeout * 1000))) {
@@ -188,7 +194,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            context.triggerUserOutboundEvent(HeaderDeadline.Event.answered, promise: nil)
+            headerDeadline?.answered()
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
                 channel.close(promise: nil)

@@ -51,11 +51,12 @@ public final class SpiderServer {
                     // of its own constants or a number (HTTPHandler.respond), never a client's text.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false,
                                                                                     withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(HeaderDeadline(timeout: headerTimeout, fromConnect: admission == .reserve),
-                                                                   position: .first)
+                    let headerDeadline = HeaderDeadline(timeout: headerTimeout, fromConnect: admission == .reserve)
+                    try channel.pipeline.syncOperations.addHandler(headerDeadline, position: .first)
                     try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, oneRequest: admission == .reserve))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, oneRequest: admission == .reserve,
+                                                                               headerDeadline: headerDeadline))
                 }
             }
             .childChannelOption(.maxMessagesPerRead, value: 16)
