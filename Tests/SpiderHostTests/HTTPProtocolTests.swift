@@ -44,6 +44,19 @@ struct HTTPProtocolTests {
         host.expectReady()
     }
 
+    @Test("a keep-alive connection left idle is closed after --idle-timeout; one waiting for its answer is not")
+    func idleTimeout() throws {
+        let host = try HostProcess(extraArguments: ["--idle-timeout", "1"])
+        let c = try Fixtures.registerMock(host, tag: "idle", credentialExtras: [("MockLatencyMs", "3000")])
+        let connection = try RawConnection(host.socketPath)
+        // The call takes three idle timeouts: the connection waits for its answer, then, left idle, is closed.
+        connection.send("GET /spider/vpc\(c.query) HTTP/1.1\r\nHost: x\r\n\r\n")
+        let responses = RawResponse.parseAll(connection.receiveAll())
+        #expect(responses.map(\.status) == [200], "\(responses)")
+        #expect(connection.hasAnswerOrEnd, "the host closed the connection (not the client's 30 s receive timeout)")
+        host.expectReady()
+    }
+
     @Test("bytes that are not HTTP get 400 in the JSON error envelope")
     func notHTTP() throws {
         let host = try HostProcess()

@@ -1,5 +1,5 @@
 // Reads one HTTP request at a time from a connection (NIO's pipelining helper queues the next),
-// enforces the body limit and the request timeout, routes it, and writes the JSON answer.
+// enforces the body limit, the request timeout and the idle timeout, routes it, and writes the JSON answer.
 // Blocking work runs on the host's worker threads, never on this I/O thread.
 import Foundation
 import Glibc
@@ -27,14 +27,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The connection's head deadline, told when a head has come and when its answer has gone.
     private let headerDeadline: HeaderDeadline?
 
-    init(app: SpiderApp, oneRequest: Bool = false, headerDeadline: HeaderDeadline? = nil) {
+    /// A keep-alive connection that sends nothing for this long, and waits for no answer, is closed:
+    /// it holds a file descriptor for nothing. One timer per connection, moved on only when it fires.
+    private let idleTimeout: TimeAmount
+    private var lastRead = NIODeadline.now()
+    private var idleCheck: Scheduled<Void>?
+
+    init(app: SpiderApp, oneRequest: Bool = false, headerDeadline: HeaderDeadline? = nil, idleTimeout: TimeAmount = .seconds(120)) {
         self.app = app
         self.oneRequest = oneRequest
         self.headerDeadline = headerDeadline
+        self.idleTimeout = idleTimeout
     }
 
     func channelActive(context: ChannelHandlerContext) {
         readPeerCredentials(context)
+        lastRead = .now()
+        scheduleIdleCheck(context, at: lastRead + idleTimeout)
         context.fireChannelActive()
     }
 
@@ -42,10 +51,29 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         inFlight?.cancel()
         inFlight = nil
         requestTimer?.cancel()
+        idleCheck?.cancel()
         context.fireChannelInactive()
     }
 
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.idleCheckDue(context)
+        }
+    }
+
+    private func idleCheckDue(_ context: ChannelHandlerContext) {
+        let due = lastRead + idleTimeout
+        if !busy, due <= .now() {
+            context.close(promise: nil)
+            return
+        }
+        scheduleIdleCheck(context, at: busy ? .now() + idleTimeout : due)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastRead = .now()
         switch unwrapInboundIn(data) {
         case .head(let h):
             headerDeadline?.headReceived()
@@ -92,15 +120,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             dispatch(context, h, body.map { Array($0.readableBytesView) } ?? [])
             body = nil
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // An idle keep-alive connection holds a file descriptor for nothing: close it.
-        if event is IdleStateHandler.IdleStateEvent, !busy {
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

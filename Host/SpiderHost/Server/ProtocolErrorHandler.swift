@@ -3,40 +3,29 @@
 import NIOCore
 import NIOHTTP1
 
-final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ProtocolErrorHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private var responseOpen = false
-
+    // Inbound only, so answers do not pass through it: the HTTP handler writes each answer whole
+    // (head, body, end) within one event-loop turn, so no answer is ever half written when a parse
+    // error arrives.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parseError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
-        if !responseOpen {
-            let what = parseError == .invalidContentLength
-                ? "its Content-Length is not a number of bytes (at most 2^64 - 1)" : "\(parseError)"
-            let body = APIResponse.error(.badRequest("the request is not valid HTTP/1.1 (\(what))")).body
-            let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.count)),
-                                       ("connection", "close")])
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-            var buffer = context.channel.allocator.buffer(capacity: body.count)
-            buffer.writeBytes(body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
+        let what = parseError == .invalidContentLength
+            ? "its Content-Length is not a number of bytes (at most 2^64 - 1)" : "\(parseError)"
+        let body = APIResponse.error(.badRequest("the request is not valid HTTP/1.1 (\(what))")).body
+        let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.count)),
+                                   ("connection", "close")])
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: body.count)
+        buffer.writeBytes(body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.fireErrorCaught(error)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head(let head): responseOpen = head.status.code >= 200   // a 100 Continue is followed by the answer
-        case .end: responseOpen = false
-        default: break
-        }
-        context.write(data, promise: promise)
     }
 }

@@ -54,9 +54,8 @@ public final class SpiderServer {
                     let headerDeadline = HeaderDeadline(timeout: headerTimeout, fromConnect: admission == .reserve)
                     try channel.pipeline.syncOperations.addHandler(headerDeadline, position: .first)
                     try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, oneRequest: admission == .reserve,
-                                                                               headerDeadline: headerDeadline))
+                                                                               headerDeadline: headerDeadline, idleTimeout: idle))
                 }
             }
             .childChannelOption(.maxMessagesPerRead, value: 16)
