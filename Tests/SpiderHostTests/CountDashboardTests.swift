@@ -44,14 +44,15 @@ struct CountDashboardTests {
         var ElapsedMs: Int
     }
 
-    /// 50 connections, each cloud 300 ms away: asked one after another they would take 15 s, past
-    /// the host's 6 s deadline, so every live count arriving shows the fan-out.
-    @Test("dashboard over 50 slow connections, one failing and one stalled")
+    /// 50 connections whose counts wait for each other until 16 are in the driver at once
+    /// (MockRendezvous): asked one after another, the first would wait until the host's deadline,
+    /// so every live count arriving shows the fan-out — an event, not a race against a clock.
+    @Test("dashboard over 50 connections counted side by side, one failing and one stalled")
     func dashboard() throws {
         let host = try HostProcess(extraArguments: ["--call-timeout", "6"])
         var connections: [RegisteredConnection] = []
         for i in 0..<50 {
-            connections.append(try Fixtures.registerMock(host, tag: "d\(i)", credentialExtras: [("MockLatencyMs", "300")]))
+            connections.append(try Fixtures.registerMock(host, tag: "d\(i)", credentialExtras: [("MockRendezvous", "dash:16:resource.count")]))
         }
         let failing = try Fixtures.registerMock(host, tag: "failing", credentialExtras: [("MockFailureRate", "1.0")])
         let stalled = try Fixtures.registerMock(host, tag: "stalled", credentialExtras: [("MockLatencyMs", "600000")])
@@ -112,14 +113,15 @@ struct CountDashboardTests {
     }
 
     /// A cloud that takes 5 s to connect to (which cannot be cancelled) under a 3 s deadline: the
-    /// others still open and answer, and the call still answers in time (no 504).
+    /// others still open and answer side by side (their counts wait until 16 meet), and the call
+    /// still answers in time (no 504).
     @Test("a connection slow to open holds neither the others nor the answer")
     func slowToOpen() throws {
         let host = try HostProcess(extraArguments: ["--call-timeout", "3"])
         let slow = try Fixtures.registerMock(host, tag: "aaa-slow-open", credentialExtras: [("MockConnectLatencyMs", "5000")])
         var others: [RegisteredConnection] = []
         for i in 0..<20 {
-            others.append(try Fixtures.registerMock(host, tag: "open\(i)", credentialExtras: [("MockLatencyMs", "200")]))
+            others.append(try Fixtures.registerMock(host, tag: "open\(i)", credentialExtras: [("MockRendezvous", "open:16:resource.count")]))
         }
         let live = try host.must("GET", "/spider/dashboard?live=true").decode(Dashboard.self)
         let byName = Dictionary(uniqueKeysWithValues: live.Connections.map { ($0.ConnectionName, $0) })

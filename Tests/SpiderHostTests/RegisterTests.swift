@@ -151,12 +151,16 @@ struct RegisterTests {
         host.expectReady()
     }
 
-    /// Each cloud call takes 1 s and the host's deadline is 4 s: eight creates or deletes of
-    /// different names only all succeed when they run side by side.
+    /// Creates of different names run side by side (they meet in the driver); one name's deletes
+    /// and registers are serialized by the host whatever their timing.
     @Test("different names run in parallel; deletes of one name run once; racing registers get one name")
     func concurrentNames() throws {
-        let host = try HostProcess(extraArguments: ["--call-timeout", "4"])
-        let c = try Fixtures.registerMock(host, tag: "race", credentialExtras: [("MockLatencyMs", "1000")])
+        // The creates meet in the driver (MockRendezvous): all 8 answer only if they run side by side
+        // (one after another, the first would wait until the deadline). The latency keeps the racing
+        // deletes and registers below in flight together.
+        let host = try HostProcess(extraArguments: ["--call-timeout", "30"])
+        let c = try Fixtures.registerMock(host, tag: "race", credentialExtras: [("MockLatencyMs", "300"),
+                                                                                ("MockRendezvous", "race:8:keypair.create")])
         let created = concurrently(8) { i in (try? host.call("POST", "/spider/keypair", json: Requests.keyPair(c.name, "key-\(i)")))?.status ?? 0 }
         #expect(created == Array(repeating: 200, count: 8))
         let deleted = concurrently(8) { i in (try? host.call("DELETE", "/spider/keypair/key-\(i)", json: Requests.connection(c.name)))?.status ?? 0 }

@@ -62,7 +62,8 @@ struct ConnectionSettings: Sendable {
             failureRateText = text
         }
         return FaultInjector(latencyMs: latency, failureRate: failureRate, failureRateText: failureRateText,
-                             crashOn: Self.trimmed(info.option("MockCrashOn")))
+                             crashOn: Self.trimmed(info.option("MockCrashOn")),
+                             rendezvous: try Self.trimmed(info.option("MockRendezvous")).map(RendezvousSetting.init(parsing:)))
     }
 
     private static func integer(_ info: ConnectionInfo, _ key: String, max: Int) throws -> Int {

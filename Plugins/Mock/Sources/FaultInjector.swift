@@ -1,7 +1,8 @@
 // Fault injection from connection keys: MockLatencyMs (a delay on every call),
-// MockFailureRate (a fraction of calls fails with INTERNAL before doing anything) and
-// MockCrashOn (one operation hits a Swift runtime trap, as a driver bug would: how the host
-// contains a crashing driver can be seen, and tested, with a real Swift driver).
+// MockFailureRate (a fraction of calls fails with INTERNAL before doing anything),
+// MockRendezvous (calls wait for each other: Rendezvous.swift) and MockCrashOn (one operation
+// hits a Swift runtime trap, as a driver bug would: how the host contains a crashing driver can
+// be seen, and tested, with a real Swift driver).
 import Foundation
 import SpiderDriverKit
 
@@ -12,6 +13,8 @@ struct FaultInjector: Sendable {
     let failureRateText: String
     /// The operation that crashes the driver (nil: none).
     let crashOn: String?
+    /// Calls that wait for each other (MockRendezvous; nil: none).
+    var rendezvous: RendezvousSetting? = nil
 
     /// How long one sleep step lasts, so a cancelled call stops promptly.
     static let stepMs = 5
@@ -19,6 +22,10 @@ struct FaultInjector: Sendable {
     /// Runs before every operation. Free when no knob is set.
     func apply(_ context: CallContext, operation: String) throws {
         if let crashOn, crashOn == operation { Self.crash() }
+        if let rendezvous, rendezvous.operation == nil || rendezvous.operation == operation {
+            try context.mayBlock()  // waiting is a block: decline an immediate attempt
+            try Rendezvous.shared.meet(rendezvous, context)
+        }
         if latencyMs > 0 {
             try context.mayBlock()  // a delay is a block: decline an immediate attempt
             try delay(context)
