@@ -19,6 +19,8 @@ public final class SpiderApp: Sendable {
     let provisioning: DriverProvisioning
     let connections: ConnectionManager
     let catalogCache: CatalogCache
+    /// Driver answers already validated and presented (DriverGateway.answer).
+    let validatedAnswers = ValidatedAnswers()
     let workers: NIOThreadPool
     private let dataLock: DataFolderLock
     private let callsInFlight = Mutex<[ObjectIdentifier: CallState]>([:])

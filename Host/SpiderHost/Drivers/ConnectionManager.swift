@@ -13,8 +13,6 @@ final class OpenConnection: Sendable {
     private let usage = Mutex<(inFlight: Int, closing: Bool)>((0, false))
     /// The driver's share of worker threads, then this connection's (Bulkhead).
     let bulkheads: [Bulkhead]
-    /// Answers already validated and presented (DriverGateway.answer).
-    let validatedAnswers = ValidatedAnswers()
 
     init(name: String, driver: any DriverRuntime, handle: DriverHandle, bulkheads: [Bulkhead] = []) {
         self.name = name

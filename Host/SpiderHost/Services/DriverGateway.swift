@@ -45,14 +45,15 @@ struct DriverGateway {
                                           present: (Result) -> Result = { $0 }) throws -> APIResponse {
         let body = try requestBytes(request)
         let data = try runBody(operation, body)
-        let key = ValidatedAnswers.Key(site: .init(file: file, line: line), operation: operation, request: body, resultType: ObjectIdentifier(Result.self))
+        let key = ValidatedAnswers.Key(connection: connectionName, site: .init(file: file, line: line), operation: operation,
+                                       request: body, resultType: ObjectIdentifier(Result.self))
         let generation = app.iids.generation
-        if let kept = connection.validatedAnswers.response(for: key, answer: data, generation: generation) { return kept }
+        if let kept = app.validatedAnswers.response(for: key, answer: data, generation: generation) { return kept }
         let value = try decode(Result.self, data, operation)
         let before = changes.count
         let shown = present(value)
         let response: APIResponse = changes.count == before ? .raw(data) : try .json(shown)
-        connection.validatedAnswers.keep(response, for: key, answer: data, generation: generation)
+        app.validatedAnswers.keep(response, for: key, answer: data, generation: generation)
         return response
     }
 
