@@ -127,9 +127,10 @@ struct BadRequestTests {
         try host.createStack(c)
         try host.expect("PUT", "/spider/controlvm/vm-01" + c.query + "&action=explode", status: 400, mentioning: ["explode"])
         try host.expect("PUT", "/spider/controlvm/vm-01" + c.query, status: 400, mentioning: ["action"])
-        // State conflicts: resume a running VM.
-        try host.expect("PUT", "/spider/controlvm/vm-01" + c.query + "&action=resume", status: 409)
-        #expect(try host.must("GET", "/spider/vmstatus/vm-01" + c.query).decode(VMStatusResult.self).Status == .Running)
+        // State conflicts: reboot a suspended VM. (Suspend and resume are idempotent: a second one succeeds.)
+        try host.must("PUT", "/spider/controlvm/vm-01" + c.query + "&action=suspend")
+        try host.expect("PUT", "/spider/controlvm/vm-01" + c.query + "&action=reboot", status: 409, mentioning: ["Suspended"])
+        #expect(try host.must("GET", "/spider/vmstatus/vm-01" + c.query).decode(VMStatusResult.self).Status == .Suspended)
         host.expectReady()
     }
 

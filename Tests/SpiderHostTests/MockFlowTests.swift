@@ -172,10 +172,13 @@ struct MockFlowTests {
         #expect(try host.must("GET", "/spider/vm" + q).decode(VMList.self).vm.map(\.IId) == [vm.IId])
         #expect(try status(host, q) == .Running)
 
-        try host.must("PUT", "/spider/controlvm/vm-01" + q + "&action=suspend")
-        #expect(try status(host, q) == .Suspended)
-        try host.must("PUT", "/spider/controlvm/vm-01" + q + "&action=resume")
-        #expect(try status(host, q) == .Running)
+        // Suspend and resume are idempotent (as in CB-Spider): the second of each succeeds and changes nothing.
+        for (action, settled, word) in [("suspend", VMStatus.Suspended, "Suspending"), ("resume", .Running, "Resuming")] {
+            for _ in 0..<2 {
+                #expect(try host.must("PUT", "/spider/controlvm/vm-01" + q + "&action=" + action).json["Status"] as? String == word)
+                #expect(try status(host, q) == settled)
+            }
+        }
         try host.must("PUT", "/spider/controlvm/vm-01" + q + "&action=reboot")
         #expect(try status(host, q) == .Running)
 

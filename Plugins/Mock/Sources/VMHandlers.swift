@@ -109,12 +109,18 @@ extension MockConnection {
     }
 
     /// suspend, resume, reboot, terminate: answers the transitional state. Terminating a VM that is
-    /// already terminating answers Terminating again and changes nothing.
+    /// already terminating, suspending a suspended one or resuming a running one answers the same
+    /// and changes nothing.
     func controlVM(_ request: IIDRequest, _ control: VMControl) throws -> VMStatusResult {
-        try mutate { state, now in
+        if let vm = snapshot().vm(request.IId, at: WallClock.nowMs()), control.isAlreadyDone(vm.status(at: WallClock.nowMs())) {
+            return VMStatusResult(Status: control.transitional)   // nothing to change, nothing to save
+        }
+        return try mutate { state, now in
             guard var vm = state.vm(request.IId, at: now) else { throw MockError.notFound("VM", request.IId.label) }
             let current = vm.status(at: now)
-            if control == .terminate && current == .Terminating { return VMStatusResult(Status: .Terminating) }
+            if (control == .terminate && current == .Terminating) || control.isAlreadyDone(current) {
+                return VMStatusResult(Status: control.transitional)
+            }
             let balancers = control == .terminate ? state.nlbs(usingVM: vm.iid.SystemId) : []
             if !balancers.isEmpty {
                 throw DriverError.conflict("VM '\(vm.iid.NameId)' is in the VM group of NLB(s) " + names(balancers.map(\.iid))

@@ -60,6 +60,15 @@ enum VMControl: String, Sendable {
         case .terminate: .Terminated
         }
     }
+
+    /// Suspend and resume are idempotent, as in CB-Spider and AWS: a VM already there (or on its
+    /// way) is left as it is and the call succeeds. Reboot is not: it always restarts.
+    func isAlreadyDone(_ current: VMStatus) -> Bool {
+        switch self {
+        case .suspend, .resume: current == target || current == transitional
+        case .reboot, .terminate: false
+        }
+    }
 }
 
 extension RegionState {

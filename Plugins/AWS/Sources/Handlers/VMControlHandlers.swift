@@ -1,9 +1,10 @@
 // vm.status, vm.status.list and the control operations: suspend = StopInstances, resume =
 // StartInstances, reboot = RebootInstances, terminate = TerminateInstances. Suspend, resume and
 // terminate are sent at once and judged by the state AWS answers with: AWS accepts a stop of a
-// stopped instance silently (previousState stopped), which is Spider's CONFLICT; a state AWS
-// refuses (IncorrectInstanceState) is looked up once to say which. Reboot looks first: moto
-// "reboots" a stopped instance into running.
+// stopped instance silently (previousState stopped), and so does Spider, as CB-Spider does:
+// suspend of a suspended (or stopping) VM and resume of a running one succeed and change nothing.
+// A state AWS refuses (IncorrectInstanceState) is looked up once to say which. Reboot looks first:
+// moto "reboots" a stopped instance into running.
 import SpiderDriverKit
 import SpiderModels
 
@@ -21,11 +22,12 @@ extension AWSConnection {
     }
 
     func suspendVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        try control(request, "StopInstances", needs: .Running, for: "suspend", answer: .Suspending, context)
+        try control(request, "StopInstances", needs: .Running, alreadyDone: [.Suspended, .Suspending], for: "suspend",
+                    answer: .Suspending, context)
     }
 
     func resumeVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
-        try control(request, "StartInstances", needs: .Suspended, for: "resume", answer: .Resuming, context)
+        try control(request, "StartInstances", needs: .Suspended, alreadyDone: [.Running], for: "resume", answer: .Resuming, context)
     }
 
     func rebootVM(_ request: IIDRequest, _ context: CallContext) throws -> VMStatusResult {
@@ -58,9 +60,10 @@ extension AWSConnection {
     }
 
     /// Sends `action` and answers `answer` when the instance was in the state `operation` needs
-    /// (AWS's previousState); CONFLICT naming the state otherwise, NOT_FOUND when it is terminated.
-    private func control(_ request: IIDRequest, _ action: String, needs required: VMStatus, for operation: String,
-                         answer: VMStatus, _ context: CallContext) throws -> VMStatusResult {
+    /// (AWS's previousState) or already where it leads (`alreadyDone`: AWS changed nothing); CONFLICT
+    /// naming the state otherwise, NOT_FOUND when it is terminated.
+    private func control(_ request: IIDRequest, _ action: String, needs required: VMStatus, alreadyDone: Set<VMStatus>,
+                         for operation: String, answer: VMStatus, _ context: CallContext) throws -> VMStatusResult {
         let ec2 = try ec2()
         let id = try requireSystemID(request.IId, "VM")
         // AWS has no rebooting state: only this connection knows, so no request is needed to refuse.
@@ -81,7 +84,7 @@ extension AWSConnection {
         if previous == .Terminated {
             throw DriverError.notFound("VM '\(request.IId.NameId)' (\(id)) is terminated")
         }
-        guard previous == required else {
+        guard previous == required || alreadyDone.contains(previous) else {
             throw DriverError.conflict("VM '\(request.IId.NameId)' (\(id)) is \(previous.rawValue); \(operation) needs it \(required.rawValue)")
         }
         return VMStatusResult(Status: answer)
