@@ -5,11 +5,11 @@ goes first, moto reset before every run. Every run's per-step times and AWS requ
 <out>/rounds.jsonl (the warm-up run too, marked); the table — per step median [min–max] of each
 and the ratio per round (spiderd ÷ boto3 of the same round) — to stdout and <out>/table.txt; never
 judges beyond the informational goal. Stops the processes it started (by PID) on exit and on SIGTERM."""
-import argparse, json, os, re, shutil, signal, statistics, subprocess, sys, time, urllib.request
+import argparse, os, re, shutil, signal, statistics, subprocess, sys, time, urllib.request
 
 import boto3
 
-from bench_support import CHILDREN, Table, fig, spider_scenario, start_spiderd, free_port, iqr, keep, on_term, ratios, read_rounds, stop_children
+from bench_support import CHILDREN, PairedRuns, Table, fig, spider_scenario, start_spiderd, free_port, iqr, keep, on_term, stop_children
 
 REGION = "us-east-1"
 ZONE = REGION + "a"
@@ -108,33 +108,25 @@ def timed(steps, moto_url, moto_log):
 
 def report(out, goal):
     t = Table(out)
-    rows = read_rounds(os.path.join(out, "rounds.jsonl"))
-    runs = {w: [r for r in rows if r["who"] == w and not r["warmup"]] for w in ("spiderd", "boto3")}
-    warm = {r["who"]: r for r in rows if r["warmup"]}
-    pairs = [(a, b) for a in runs["spiderd"] for b in runs["boto3"] if a["round"] == b["round"]]
+    paired = PairedRuns(out, ("spiderd", "boto3"))
+    runs = paired.runs
     fmt = "%-14s %22s %22s %22s %14s"
     t()
     t(fmt % ("step", "spiderd ms", "boto3 ms", "ratio per round", "AWS requests"))
     for step in STEPS + ["total"]:
-        a = [r["ms"][step] for r in runs["spiderd"]]
-        b = [r["ms"][step] for r in runs["boto3"]]
-        per_round = ratios([x["ms"][step] for x, _ in pairs], [y["ms"][step] for _, y in pairs])
         reqs = lambda who: runs[who][-1]["requests"].get(step, sum(runs[who][-1]["requests"].values()))
-        t(fmt % (step, fig(a), fig(b), fig(per_round, "{:.2f}", "×"), f"{reqs('spiderd')} vs {reqs('boto3')}"))
-    total = {w: [r["ms"]["total"] for r in runs[w]] for w in runs}
-    per_round = ratios([x["ms"]["total"] for x, _ in pairs], [y["ms"]["total"] for _, y in pairs])
+        t(fmt % (step, fig(paired.ms("spiderd", step)), fig(paired.ms("boto3", step)), fig(paired.ratio(step), "{:.2f}", "×"),
+                 f"{reqs('spiderd')} vs {reqs('boto3')}"))
+    per_round = paired.ratio("total")
     t()
     t(f"AWS requests moto saw per run: spiderd {statistics.median(sum(r['requests'].values()) for r in runs['spiderd']):.0f},"
       f" boto3 {statistics.median(sum(r['requests'].values()) for r in runs['boto3']):.0f}")
-    t(f"warm-up run (not in the figures): spiderd {warm['spiderd']['ms']['total']:.0f} ms, boto3 {warm['boto3']['ms']['total']:.0f} ms")
-    t("totals of every round (ms), in round order:")
-    for who in ("spiderd", "boto3"):
-        t(f"  {who:<8} " + " ".join(f"{x:.0f}" for x in total[who]) + (f"   ({iqr(total[who])})" if iqr(total[who]) else ""))
+    t(f"warm-up run (not in the figures): spiderd {paired.warm['spiderd']['ms']['total']:.0f} ms, boto3 {paired.warm['boto3']['ms']['total']:.0f} ms")
+    paired.total_lines(t, 8)
     t(f"  ratio    " + " ".join(f"{x:.2f}" for x in per_round) + (f"   ({iqr(per_round, '{:.2f}')})" if iqr(per_round) else ""))
-    verdict = "meets" if statistics.median(per_round) <= goal else "below"
     t()
-    t(f"{len(pairs)} rounds. Total: spiderd {fig(total['spiderd'])} ms, boto3 {fig(total['boto3'])} ms;"
-      f" spiderd ÷ boto3 ratio per round {fig(per_round, '{:.2f}', '×')} (goal: median <= {goal}×: {verdict}, informational)")
+    t(f"{len(paired.pairs)} rounds. Total: spiderd {fig(paired.ms('spiderd', 'total'))} ms, boto3 {fig(paired.ms('boto3', 'total'))} ms;"
+      f" spiderd ÷ boto3 ratio per round {fig(per_round, '{:.2f}', '×')} (goal: median <= {goal}×: {paired.verdict(goal)}, informational)")
 
 
 def main():

@@ -141,6 +141,36 @@ def iqr(values, fmt="{:.1f}"):
     return f"IQR {fmt.format(q1)}–{fmt.format(q3)}"
 
 
+class PairedRuns:
+    """A scenario run on two sides in the same rounds (rounds.jsonl lines with who, round, warmup and
+    ms per step): each side's measured runs, its warm-up run, and the runs paired by round."""
+
+    def __init__(self, out_dir, sides):
+        rows = read_rounds(os.path.join(out_dir, "rounds.jsonl"))
+        self.sides = sides
+        self.warm = {r["who"]: r for r in rows if r["warmup"]}
+        self.runs = {w: [r for r in rows if r["who"] == w and not r["warmup"]] for w in sides}
+        first, second = sides
+        self.pairs = [(a, b) for a in self.runs[first] for b in self.runs[second] if a["round"] == b["round"]]
+
+    def ms(self, who, step):
+        return [r["ms"][step] for r in self.runs[who]]
+
+    def ratio(self, step):
+        """First side ÷ second side, per round."""
+        return ratios([a["ms"][step] for a, _ in self.pairs], [b["ms"][step] for _, b in self.pairs])
+
+    def total_lines(self, t, width):
+        """Each side's total of every round, in round order (with the IQR from 5 rounds on)."""
+        t("totals of every round (ms), in round order:")
+        for who in self.sides:
+            total = self.ms(who, "total")
+            t(f"  {who:<{width}} " + " ".join(f"{x:.0f}" for x in total) + (f"   ({iqr(total)})" if iqr(total) else ""))
+
+    def verdict(self, goal):
+        return "meets" if statistics.median(self.ratio("total")) <= goal else "below"
+
+
 def median_index(values):
     """Index of the median round (the lower middle one for an even count)."""
     order = sorted(range(len(values)), key=values.__getitem__)

@@ -6,12 +6,12 @@ OpenStack through one counting HTTP proxy on 127.0.0.1 (http_proxy for spiderd a
 process, proxies= for openstacksdk), which counts each side's requests per step by method and
 service port. Every run's per-step times and requests go to <out>/rounds.jsonl; the table to stdout
 and <out>/table.txt. Stops the processes it started (by PID) on exit and on SIGTERM."""
-import argparse, base64, collections, http.client, http.server, json, os, signal, socketserver, statistics, subprocess, sys, threading, time
+import argparse, base64, collections, http.client, http.server, os, signal, socketserver, sys, threading, time
 import urllib.parse
 
 import openstack
 
-from bench_support import Table, fig, spider_scenario, start_spiderd, free_port, iqr, keep, on_term, ratios, read_rounds, stop_children
+from bench_support import PairedRuns, Table, fig, spider_scenario, start_spiderd, free_port, keep, on_term, stop_children
 
 AUTH = "http://127.0.0.1:5000/v3"
 USER, PASSWORD, PROJECT = "spider", "spider-secret", "spider"
@@ -163,36 +163,27 @@ def timed(steps):
 
 def report(out, goal):
     t = Table(out)
-    rows = read_rounds(os.path.join(out, "rounds.jsonl"))
-    runs = {w: [r for r in rows if r["who"] == w and not r["warmup"]] for w in ("spiderd", "openstacksdk")}
-    pairs = [(a, b) for a in runs["spiderd"] for b in runs["openstacksdk"] if a["round"] == b["round"]]
-    total_requests = lambda run, step: sum(run["requests"][step].values())
+    paired = PairedRuns(out, ("spiderd", "openstacksdk"))
+    last = {w: paired.runs[w][-1]["requests"] for w in paired.sides}
+    step_requests = lambda who, step: sum(last[who][step].values())
     fmt = "%-14s %24s %24s %20s %16s"
     t()
     t(fmt % ("step", "spiderd ms", "openstacksdk ms", "ratio per round", "requests"))
     for step in STEPS + ["total"]:
-        a = [r["ms"][step] for r in runs["spiderd"]]
-        b = [r["ms"][step] for r in runs["openstacksdk"]]
-        per_round = ratios([x["ms"][step] for x, _ in pairs], [y["ms"][step] for _, y in pairs])
-        if step == "total":
-            reqs = [sum(total_requests(runs[w][-1], s) for s in STEPS) for w in ("spiderd", "openstacksdk")]
-        else:
-            reqs = [total_requests(runs[w][-1], step) for w in ("spiderd", "openstacksdk")]
-        t(fmt % (step, fig(a), fig(b), fig(per_round, "{:.2f}", "×"), f"{reqs[0]} vs {reqs[1]}"))
+        steps = STEPS if step == "total" else [step]
+        reqs = [sum(step_requests(w, s) for s in steps) for w in paired.sides]
+        t(fmt % (step, fig(paired.ms("spiderd", step)), fig(paired.ms("openstacksdk", step)),
+                 fig(paired.ratio(step), "{:.2f}", "×"), f"{reqs[0]} vs {reqs[1]}"))
     t()
     t("requests per step of the last round, by service and method (spiderd | openstacksdk):")
+    show = lambda d: ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "-"
     for step in STEPS:
-        show = lambda d: ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "-"
-        t(f"  {step:<14} {show(runs['spiderd'][-1]['requests'][step])} | {show(runs['openstacksdk'][-1]['requests'][step])}")
-    total = {w: [r["ms"]["total"] for r in runs[w]] for w in runs}
-    per_round = ratios([x["ms"]["total"] for x, _ in pairs], [y["ms"]["total"] for _, y in pairs])
-    t("totals of every round (ms), in round order:")
-    for who in runs:
-        t(f"  {who:<13} " + " ".join(f"{x:.0f}" for x in total[who]) + (f"   ({iqr(total[who])})" if iqr(total[who]) else ""))
-    verdict = "meets" if statistics.median(per_round) <= goal else "below"
+        t(f"  {step:<14} {show(last['spiderd'][step])} | {show(last['openstacksdk'][step])}")
+    paired.total_lines(t, 13)
     t()
-    t(f"{len(pairs)} rounds. Total: spiderd {fig(total['spiderd'])} ms, openstacksdk {fig(total['openstacksdk'])} ms;"
-      f" ratio per round {fig(per_round, '{:.2f}', '×')} (goal: median <= {goal}×: {verdict}, informational)")
+    t(f"{len(paired.pairs)} rounds. Total: spiderd {fig(paired.ms('spiderd', 'total'))} ms, openstacksdk "
+      f"{fig(paired.ms('openstacksdk', 'total'))} ms; ratio per round {fig(paired.ratio('total'), '{:.2f}', '×')} "
+      f"(goal: median <= {goal}×: {paired.verdict(goal)}, informational)")
 
 
 def main():
