@@ -9,7 +9,7 @@ import argparse, os, re, shutil, signal, statistics, subprocess, sys, time, urll
 
 import boto3
 
-from bench_support import CHILDREN, PairedRuns, Table, fig, spider_scenario, start_spiderd, free_port, iqr, keep, on_term, stop_children
+from bench_support import CHILDREN, PairedRuns, Table, fig, iqr, register_connection, run_alternating, spider_scenario, start_spiderd, free_port, on_term, stop_children
 
 REGION = "us-east-1"
 ZONE = REGION + "a"
@@ -145,23 +145,12 @@ def main():
                            aws_access_key_id="AKIDSPIDERBENCH", aws_secret_access_key="bench-secret")
         image = ec2.describe_images(Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-2.0.20180810-x86_64-gp2"]}])["Images"][0]["ImageId"]
         _, s = start_spiderd(args.spiderd, args.scratch, args.out, args.drivers_dir, "aws_measure.py")
-        s.call("POST", "/spider/driver", {"DriverName": "aws-driver01", "ProviderName": "AWS", "DriverLibFileName": "libspider-driver-aws.so"})
-        s.call("POST", "/spider/credential", {"CredentialName": "aws-bench-credential", "ProviderName": "AWS", "KeyValueInfoList": [
-            {"Key": "ClientId", "Value": "AKIDSPIDERBENCH"}, {"Key": "ClientSecret", "Value": "bench-secret"}]})
-        s.call("POST", "/spider/region", {"RegionName": "aws-bench-region", "ProviderName": "AWS", "KeyValueInfoList": [
-            {"Key": "Region", "Value": REGION}, {"Key": "Zone", "Value": ZONE}, {"Key": "Endpoint", "Value": moto_url}]})
-        s.call("POST", "/spider/connectionconfig", {"ConfigName": CONN, "ProviderName": "AWS", "DriverName": "aws-driver01",
-                                                    "CredentialName": "aws-bench-credential", "RegionName": "aws-bench-region"})
-
-        # Round 0 is the warm-up, kept but not in the figures: spiderd opens the connection and caches
-        # the image and the type; boto3 loads its models.
-        for r in range(args.rounds + 1):
-            order = ["spiderd", "boto3"] if r % 2 == 0 else ["boto3", "spiderd"]
-            for who in order:
-                steps = spider_scenario(s, CONN, image, "t3.micro") if who == "spiderd" else boto_run(ec2, image)
-                times, requests = timed(steps, moto_url, moto_log)
-                keep(args.out, {"round": r, "warmup": r == 0, "who": who, "first": who == order[0],
-                                "ms": {k: round(v, 3) for k, v in times.items()}, "requests": requests})
+        register_connection(s, CONN, "AWS", "libspider-driver-aws.so",
+                            [("ClientId", "AKIDSPIDERBENCH"), ("ClientSecret", "bench-secret")],
+                            [("Region", REGION), ("Zone", ZONE), ("Endpoint", moto_url)])
+        # The warm-up round: spiderd opens the connection and caches the image and the type; boto3 loads its models.
+        run_alternating(args.out, args.rounds, ("spiderd", "boto3"), lambda who: timed(
+            spider_scenario(s, CONN, image, "t3.micro") if who == "spiderd" else boto_run(ec2, image), moto_url, moto_log))
     finally:
         stop_children()
     report(args.out, args.goal)

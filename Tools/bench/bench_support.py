@@ -112,6 +112,30 @@ def keep(out_dir, record, name="rounds.jsonl"):
         f.write(json.dumps(record) + "\n")
 
 
+def run_alternating(out_dir, rounds, sides, run_side):
+    """Runs a scenario on two sides, round after round: round 0 is the warm-up (kept, not in the
+    figures), and the rounds alternate which side goes first. `run_side(who)` answers (times,
+    requests) of one run; each run is kept as a line of rounds.jsonl."""
+    for r in range(rounds + 1):
+        order = list(sides) if r % 2 == 0 else list(reversed(sides))
+        for who in order:
+            times, requests = run_side(who)
+            keep(out_dir, {"round": r, "warmup": r == 0, "who": who, "first": who == order[0],
+                           "ms": {k: round(v, 3) for k, v in times.items()}, "requests": requests})
+
+
+def register_connection(s, conn, provider, driver_lib, credential_keys, region_keys):
+    """Registers a driver, a credential, a region and the connection config `conn` that joins them,
+    each named after `conn`; the keys are (key, value) pairs."""
+    pairs = lambda keys: [{"Key": k, "Value": v} for k, v in keys]
+    s.call("POST", "/spider/driver", {"DriverName": conn + "-driver", "ProviderName": provider, "DriverLibFileName": driver_lib})
+    s.call("POST", "/spider/credential", {"CredentialName": conn + "-credential", "ProviderName": provider,
+                                          "KeyValueInfoList": pairs(credential_keys)})
+    s.call("POST", "/spider/region", {"RegionName": conn + "-region", "ProviderName": provider, "KeyValueInfoList": pairs(region_keys)})
+    s.call("POST", "/spider/connectionconfig", {"ConfigName": conn, "ProviderName": provider, "DriverName": conn + "-driver",
+                                                "CredentialName": conn + "-credential", "RegionName": conn + "-region"})
+
+
 def read_rounds(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]

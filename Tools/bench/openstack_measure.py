@@ -11,7 +11,7 @@ import urllib.parse
 
 import openstack
 
-from bench_support import PairedRuns, Table, fig, spider_scenario, start_spiderd, free_port, keep, on_term, stop_children
+from bench_support import PairedRuns, Table, fig, register_connection, run_alternating, spider_scenario, start_spiderd, free_port, on_term, stop_children
 
 AUTH = "http://127.0.0.1:5000/v3"
 USER, PASSWORD, PROJECT = "spider", "spider-secret", "spider"
@@ -207,23 +207,13 @@ def main():
                     "flavor": conn.compute.find_flavor(FLAVOR).id, "user_data": base64.b64encode(key_line.encode()).decode()}
         env = dict(os.environ, http_proxy=proxy, HTTP_PROXY=proxy, no_proxy="", NO_PROXY="")
         _, s = start_spiderd(args.spiderd, args.scratch, args.out, args.drivers_dir, "openstack_measure.py", env=env)
-        s.call("POST", "/spider/driver", {"DriverName": "os-driver01", "ProviderName": "OPENSTACK",
-                                          "DriverLibFileName": "libspider-driver-openstack.so"})
-        s.call("POST", "/spider/credential", {"CredentialName": "os-bench-credential", "ProviderName": "OPENSTACK", "KeyValueInfoList": [
-            {"Key": "IdentityEndpoint", "Value": AUTH}, {"Key": "Username", "Value": USER}, {"Key": "Password", "Value": PASSWORD},
-            {"Key": "DomainName", "Value": "Default"}, {"Key": "ProjectName", "Value": PROJECT}]})
-        s.call("POST", "/spider/region", {"RegionName": "os-bench-region", "ProviderName": "OPENSTACK",
-                                          "KeyValueInfoList": [{"Key": "Region", "Value": "RegionOne"}]})
-        s.call("POST", "/spider/connectionconfig", {"ConfigName": CONN, "ProviderName": "OPENSTACK", "DriverName": "os-driver01",
-                                                    "CredentialName": "os-bench-credential", "RegionName": "os-bench-region"})
-        # Round 0 is the warm-up, kept but not in the figures: tokens, catalogues, connections.
-        for r in range(args.rounds + 1):
-            order = ["spiderd", "openstacksdk"] if r % 2 == 0 else ["openstacksdk", "spiderd"]
-            for who in order:
-                steps = spider_scenario(s, CONN, IMAGE, FLAVOR) if who == "spiderd" else sdk_run(conn, fixtures)
-                times, requests = timed(steps)
-                keep(args.out, {"round": r, "warmup": r == 0, "who": who, "first": who == order[0],
-                                "ms": {k: round(v, 3) for k, v in times.items()}, "requests": requests})
+        register_connection(s, CONN, "OPENSTACK", "libspider-driver-openstack.so",
+                            [("IdentityEndpoint", AUTH), ("Username", USER), ("Password", PASSWORD), ("DomainName", "Default"),
+                             ("ProjectName", PROJECT)],
+                            [("Region", "RegionOne")])
+        # The warm-up round: tokens, catalogues, connections.
+        run_alternating(args.out, args.rounds, ("spiderd", "openstacksdk"), lambda who: timed(
+            spider_scenario(s, CONN, IMAGE, FLAVOR) if who == "spiderd" else sdk_run(conn, fixtures)))
     finally:
         stop_children()
     report(args.out, args.goal)
